@@ -1,0 +1,13 @@
+"""skscale: hyperparameter search for scikit-learn over scaled ranges.
+
+``ScaledSearchCV`` is a drop-in for scikit-learn's ``RandomizedSearchCV`` and
+``GridSearchCV``; ``Continuous``, ``Integer`` and ``Categorical`` say what
+values each hyperparameter takes and how the range is scaled.
+"""
+
+from .ranges import Categorical, Continuous, Integer
+from .search import ScaledSearchCV
+from .space import SearchSpace
+
+__all__ = ["Categorical", "Continuous", "Integer", "ScaledSearchCV", "SearchSpace"]
+__version__ = "0.1.0"

@@ -1,0 +1,270 @@
+"""``ScaledSearchCV``: scikit-learn's search machinery driven by a strategy.
+
+scikit-learn's ``BaseSearchCV`` owns cross-validation, joblib, scoring,
+``cv_results_`` and refit. This module only adds ``_run_search``: the loop
+that asks a strategy for candidates, evaluates them and tells it the scores.
+"""
+
+import numbers
+import warnings
+
+import numpy as np
+from sklearn.model_selection._search import BaseSearchCV
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, StrOptions
+
+from .progress import ProgressReport
+from .space import SearchSpace
+from .strategies import STRATEGIES
+
+
+class ScaledSearchCV(BaseSearchCV):
+    """Hyperparameter search over scaled ranges, random, grid or Bayesian.
+
+    A drop-in for :class:`~sklearn.model_selection.RandomizedSearchCV` and
+    :class:`~sklearn.model_selection.GridSearchCV`: same arguments, same
+    fitted attributes, same delegation of ``predict``, ``score`` and friends
+    to the refitted best estimator. What it adds is the strategy that picks
+    the candidates and range objects that say how each parameter is scaled.
+
+    Parameters
+    ----------
+    estimator : estimator object
+        The estimator (or pipeline) to tune; cloned for every fit.
+    param_distributions : dict or list of dict
+        Parameter names (``step__param`` for pipelines) mapped to
+        :class:`~skscale.Continuous`, :class:`~skscale.Integer` or
+        :class:`~skscale.Categorical` ranges, to lists of choices, or to
+        distributions with an ``rvs`` method (frozen scipy ``uniform``,
+        ``loguniform`` and ``randint`` become the equivalent ranges; other
+        distributions only work with ``strategy="random"``). A list of dicts
+        gives sub-spaces, as in scikit-learn.
+    strategy : {"bayesian", "random", "grid"}, default="bayesian"
+        How candidates are chosen:
+
+        - ``"random"``: ``n_iter`` independent draws, uniform in each scaled
+          range, all submitted at once for maximal parallelism.
+        - ``"grid"``: the full Cartesian product of evenly spaced values in
+          each scaled range (see ``grid_points``).
+        - ``"bayesian"``: a Gaussian-process model of the score, with learned
+          input warping, proposes each batch from the results so far.
+    n_iter : int, default=10
+        Number of candidates to evaluate. For ``"grid"`` it is the budget that
+        sets the number of points per numeric range when ``grid_points`` is
+        None; the full grid is always evaluated, and may be larger when the
+        lists of choices alone exceed it.
+    scoring : str, callable, list, tuple or dict, default=None
+        As in scikit-learn. With several metrics, the strategy follows the
+        one named by ``refit`` (the first in sorted order when ``refit`` is
+        not a name).
+    n_jobs : int, default=None
+        Number of jobs to run in parallel through joblib; ``-1`` means all
+        processors. Candidates do not depend on it.
+    refit : bool, str or callable, default=True
+        Refit the best estimator on the whole data, as in scikit-learn.
+    cv : int, cross-validation generator or iterable, default=None
+        The splitting strategy, as in scikit-learn (5-fold by default).
+    verbose : int, default=0
+        ``1`` prints a line per round: evaluations done, best score and its
+        parameters, time spent and an estimate of the time left; higher
+        values add scikit-learn's per-fit messages.
+    pre_dispatch : int or str, default="2*n_jobs"
+        Passed to joblib, as in scikit-learn.
+    random_state : int, RandomState instance or None, default=None
+        Seed of every random choice of the search. An int gives the same
+        candidates whatever ``n_jobs`` is.
+    error_score : "raise" or float, default=np.nan
+        Score given to a fit that fails, as in scikit-learn. Strategies treat
+        failed candidates as bad results, and a failing candidate never loses
+        the results gathered so far.
+    return_train_score : bool, default=False
+        Also compute and store training scores.
+    batch_size : int, default=None
+        Candidates proposed per round by sequential strategies (``"bayesian"``).
+        None means 1. Set it near ``n_jobs / n_splits`` to keep workers busy;
+        results depend on ``batch_size`` and ``random_state``, not on
+        ``n_jobs``. Ignored by ``"random"`` and ``"grid"``, which submit all
+        their candidates at once.
+    grid_points : int or dict, default=None
+        For ``strategy="grid"``: points per numeric range, one number for all
+        or a dict by parameter name. None chooses as many as keep the grid
+        within ``n_iter`` candidates, with at least 2 per range.
+
+    Attributes
+    ----------
+    cv_results_ : dict of numpy (masked) ndarrays
+        One entry per evaluated candidate, in evaluation order, with the
+        layout of scikit-learn's searches.
+    best_estimator_ : estimator
+        The estimator refitted with the best parameters (when ``refit``).
+    best_score_ : float
+        Mean cross-validated score of the best candidate.
+    best_params_ : dict
+        Parameters of the best candidate.
+    best_index_ : int
+        Index of the best candidate in ``cv_results_``.
+    scorer_ : function or dict
+        The scorer(s) used.
+    n_splits_ : int
+        Number of cross-validation splits.
+    refit_time_ : float
+        Seconds spent refitting the best estimator.
+    multimetric_ : bool
+        Whether several metrics were used.
+    search_space_ : SearchSpace
+        The resolved search space: each parameter's range and scaling.
+    n_candidates_ : int
+        Number of candidates evaluated.
+    classes_, n_features_in_, feature_names_in_
+        Delegated to the best estimator, as in scikit-learn.
+
+    See Also
+    --------
+    sklearn.model_selection.RandomizedSearchCV : random search over distributions.
+    sklearn.model_selection.GridSearchCV : exhaustive search over a grid.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_iris
+    >>> from sklearn.svm import SVC
+    >>> from skscale import Continuous, ScaledSearchCV
+    >>> X, y = load_iris(return_X_y=True)
+    >>> search = ScaledSearchCV(
+    ...     SVC(), {"C": Continuous(1e-2, 1e3), "gamma": Continuous(1e-4, 1e1)},
+    ...     strategy="random", n_iter=8, random_state=0,
+    ... ).fit(X, y)
+    >>> search.search_space_
+    SearchSpace({'C': Continuous(0.01, 1000.0, scaling='log'), \
+'gamma': Continuous(0.0001, 10.0, scaling='log')})
+    >>> print(f"{search.best_score_:.2f}")
+    0.98
+    """
+
+    _parameter_constraints: dict = {
+        **BaseSearchCV._parameter_constraints,
+        "param_distributions": [dict, list],
+        "strategy": [StrOptions(set(STRATEGIES))],
+        "n_iter": [Interval(numbers.Integral, 1, None, closed="left")],
+        "random_state": ["random_state"],
+        "batch_size": [Interval(numbers.Integral, 1, None, closed="left"), None],
+        "grid_points": [Interval(numbers.Integral, 1, None, closed="left"), dict, None],
+    }
+
+    def __init__(
+        self,
+        estimator,
+        param_distributions,
+        *,
+        strategy="bayesian",
+        n_iter=10,
+        scoring=None,
+        n_jobs=None,
+        refit=True,
+        cv=None,
+        verbose=0,
+        pre_dispatch="2*n_jobs",
+        random_state=None,
+        error_score=np.nan,
+        return_train_score=False,
+        batch_size=None,
+        grid_points=None,
+    ):
+        super().__init__(
+            estimator=estimator,
+            scoring=scoring,
+            n_jobs=n_jobs,
+            refit=refit,
+            cv=cv,
+            verbose=verbose,
+            pre_dispatch=pre_dispatch,
+            error_score=error_score,
+            return_train_score=return_train_score,
+        )
+        self.param_distributions = param_distributions
+        self.strategy = strategy
+        self.n_iter = n_iter
+        self.random_state = random_state
+        self.batch_size = batch_size
+        self.grid_points = grid_points
+
+    def _make_strategy(self):
+        """Resolve the space and build the strategy (all argument checks)."""
+        space = SearchSpace(self.param_distributions)
+        space.check_names(self.estimator.get_params(deep=True), type(self.estimator).__name__)
+        if isinstance(self.grid_points, dict):
+            for name, points in self.grid_points.items():
+                if (
+                    isinstance(points, bool)
+                    or not isinstance(points, numbers.Integral)
+                    or points < 1
+                ):
+                    raise ValueError(f"grid_points[{name!r}] must be an int >= 1, got {points!r}.")
+        rng = check_random_state(self.random_state)
+        strategy = STRATEGIES[self.strategy](
+            space,
+            self.n_iter,
+            rng,
+            grid_points=self.grid_points,
+            batch_size=self.batch_size,
+        )
+        return space, strategy
+
+    def _guiding_metric(self, results):
+        """The ``cv_results_`` key of the score the strategy maximises."""
+        if "mean_test_score" in results:
+            return "mean_test_score"
+        if isinstance(self.refit, str) and f"mean_test_{self.refit}" in results:
+            return f"mean_test_{self.refit}"
+        return sorted(k for k in results if k.startswith("mean_test_"))[0]
+
+    def _run_search(self, evaluate_candidates, callback_ctx=None):
+        """Ask the strategy for candidates, evaluate them, tell it the scores."""
+        self.search_space_, strategy = self._make_strategy()
+        round_size = (self.batch_size or 1) if strategy.sequential else strategy.n_candidates
+        progress = ProgressReport(strategy.n_candidates, enabled=self.verbose > 0)
+        results, n_done, last_failure = {}, 0, None
+        while n_done < strategy.n_candidates:
+            candidates = strategy.ask(min(round_size, strategy.n_candidates - n_done))
+            if not candidates:
+                warnings.warn(
+                    f"The search space is exhausted after {n_done} candidates; "
+                    f"stopping before n_iter={self.n_iter}.",
+                    UserWarning,
+                    stacklevel=2,
+                )
+                break
+            try:
+                results = evaluate_candidates(candidates)
+                scores = results[self._guiding_metric(results)][-len(candidates) :]
+            except ValueError as error:
+                # scikit-learn raises when every fit of one call fails. For a
+                # round of a longer search that is only a bad round: the
+                # results gathered so far are kept and the strategy learns.
+                if "fits failed" not in str(error):
+                    raise
+                last_failure = error
+                warnings.warn(
+                    f"All fits of {len(candidates)} candidate(s) failed; they are "
+                    f"missing from cv_results_. First: {candidates[0]}. {error}",
+                    UserWarning,
+                    stacklevel=2,
+                )
+                scores = np.full(len(candidates), np.nan)
+            strategy.tell(candidates, np.asarray(scores, dtype=np.float64))
+            n_done += len(candidates)
+            self._report(progress, n_done, results)
+        if not results:
+            raise ValueError(f"Every candidate of the search failed. Last error: {last_failure}")
+        self.n_candidates_ = len(results["params"])
+
+    def _report(self, progress, n_done, results):
+        if not progress.enabled or not results:
+            return
+        scores = results[self._guiding_metric(results)]
+        finite = np.isfinite(scores)
+        best = int(np.nanargmax(np.where(finite, scores, -np.inf))) if finite.any() else None
+        progress.update(
+            n_done,
+            scores[best] if best is not None else np.nan,
+            results["params"][best] if best is not None else None,
+        )
