@@ -5,9 +5,17 @@
 values each hyperparameter takes and how the range is scaled.
 """
 
+from .optimizer import BayesianOptimizer
 from .ranges import Categorical, Continuous, Integer
 from .search import ScaledSearchCV
 from .space import SearchSpace
 
-__all__ = ["Categorical", "Continuous", "Integer", "ScaledSearchCV", "SearchSpace"]
+__all__ = [
+    "BayesianOptimizer",
+    "Categorical",
+    "Continuous",
+    "Integer",
+    "ScaledSearchCV",
+    "SearchSpace",
+]
 __version__ = "0.1.0"

@@ -33,6 +33,18 @@ def build_parser():
     parser.add_argument("--n-jobs", type=int, default=None, help="joblib workers")
     parser.add_argument("--cv", type=int, default=3, help="cross-validation folds")
     parser.add_argument("--random-state", type=int, default=0)
+    parser.add_argument(
+        "--batch-size",
+        type=int,
+        default=None,
+        help="candidates per round (default: 1 for bayesian, all at once for random and grid)",
+    )
+    parser.add_argument(
+        "--plot",
+        metavar="FILE",
+        default=None,
+        help="save a convergence plot (best score so far) to this PNG file (needs matplotlib)",
+    )
     return parser
 
 
@@ -54,6 +66,7 @@ def main(argv=None):
         cv=args.cv,
         n_jobs=args.n_jobs,
         random_state=args.random_state,
+        batch_size=args.batch_size,
         verbose=1,
     )
     print(
@@ -67,7 +80,21 @@ def main(argv=None):
     print(f"Best parameters: {search.best_params_}")
     print(f"Best cross-validated accuracy: {search.best_score_:.4f}")
     print(f"Held-out accuracy of the refitted best model: {search.score(X_test, y_test):.4f}")
+    if args.plot:
+        save_convergence_plot(search, args.plot)
+        print(f"Convergence plot written to {args.plot}")
     return search
+
+
+def save_convergence_plot(search, path):
+    """Write the best-score-so-far curve of a fitted search to ``path``."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from .plot import plot_convergence
+
+    ax = plot_convergence(search, labels=[search.strategy])
+    ax.figure.savefig(path, dpi=120, bbox_inches="tight")
 
 
 if __name__ == "__main__":

@@ -5,17 +5,20 @@ scikit-learn's ``BaseSearchCV`` owns cross-validation, joblib, scoring,
 that asks a strategy for candidates, evaluates them and tells it the scores.
 """
 
+import math
 import numbers
 import warnings
 
 import numpy as np
 from sklearn.model_selection._search import BaseSearchCV
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 
 from .progress import ProgressReport
 from .space import SearchSpace
+from .stopping import StopCriteria
 from .strategies import STRATEGIES
+from .warm_start import earlier_results, merge_results, select_rows
 
 
 class ScaledSearchCV(BaseSearchCV):
@@ -80,15 +83,36 @@ class ScaledSearchCV(BaseSearchCV):
     return_train_score : bool, default=False
         Also compute and store training scores.
     batch_size : int, default=None
-        Candidates proposed per round by sequential strategies (``"bayesian"``).
-        None means 1. Set it near ``n_jobs / n_splits`` to keep workers busy;
-        results depend on ``batch_size`` and ``random_state``, not on
-        ``n_jobs``. Ignored by ``"random"`` and ``"grid"``, which submit all
-        their candidates at once.
+        Candidates per round. ``"bayesian"`` proposes each round from the
+        results so far; None means 1 (each candidate's ``cv`` folds still run
+        in parallel); set it near ``n_jobs / n_splits`` to keep more workers
+        busy. ``"random"`` and ``"grid"`` submit all their candidates in one
+        round when None; a ``batch_size`` gives them rounds too, so progress,
+        stop criteria and Ctrl-C apply between rounds. Candidates depend on
+        ``batch_size`` and ``random_state``, never on ``n_jobs``.
     grid_points : int or dict, default=None
         For ``strategy="grid"``: points per numeric range, one number for all
         or a dict by parameter name. None chooses as many as keep the grid
         within ``n_iter`` candidates, with at least 2 per range.
+    max_time : float, default=None
+        Seconds after which no new round starts (checked between rounds;
+        a round under way finishes).
+    target_score : float, default=None
+        Stop once the best score reaches this value.
+    patience : int, default=None
+        Stop after this many evaluations without a meaningful improvement:
+        one that beats the best score by more than 0.1% of the gap between
+        the best and the median score seen so far.
+    warm_start : bool, fitted search or dict, default=False
+        Earlier evaluations to start from: a fitted search, its
+        ``cv_results_``, or ``True`` for this search's own previous fit (so
+        ``search.set_params(warm_start=True, n_iter=20).fit(X, y)`` continues
+        a search for 20 more evaluations). Earlier candidates inside
+        ``param_distributions`` are told to the strategy first and come first
+        in ``cv_results_`` with ``cv_results_["warm_start"]`` True; those
+        outside are dropped with a warning. ``n_iter`` counts new evaluations
+        only. The earlier scores are used as they are: they should come from
+        the same data and scoring.
 
     Attributes
     ----------
@@ -114,9 +138,34 @@ class ScaledSearchCV(BaseSearchCV):
     search_space_ : SearchSpace
         The resolved search space: each parameter's range and scaling.
     n_candidates_ : int
-        Number of candidates evaluated.
+        Number of candidates this fit evaluated and recorded in ``cv_results_``
+        (warm-start rows excluded).
+    stop_reason_ : str
+        Why the search ended: ``"n_iter"`` (budget spent), ``"exhausted"``
+        (a finite space ran out), ``"max_time"``, ``"target_score"``,
+        ``"patience"`` or ``"interrupted"`` (Ctrl-C). A search that stops early
+        still refits the best candidate and behaves like a finished one.
+    failed_candidates_ : list of dict
+        Candidates of rounds in which every fit failed. scikit-learn's
+        machinery records no row for such a round, so they are listed here
+        (the strategy was told they failed). Empty for random and grid
+        search unless every candidate failed.
+    warping_ : dict or list of dict
+        ``"bayesian"`` only: the learned warping of each numeric parameter,
+        a :class:`~skscale.strategies.bayesian.Warping` callable on the
+        unit-scaled value with its parameters ``a`` and ``b``. A list of such
+        dicts, one per sub-space, when ``param_distributions`` is a list.
     classes_, n_features_in_, feature_names_in_
         Delegated to the best estimator, as in scikit-learn.
+
+    Notes
+    -----
+    Ctrl-C (``KeyboardInterrupt``) during ``fit`` ends the search cleanly with
+    the rounds already evaluated: the best of them is refitted and every
+    fitted attribute is set (``stop_reason_ == "interrupted"``). The round
+    under way is lost. When no round has finished yet, the interrupt is
+    raised again. ``random`` and ``grid`` search run a single round unless
+    ``batch_size`` is set.
 
     See Also
     --------
@@ -148,6 +197,10 @@ class ScaledSearchCV(BaseSearchCV):
         "random_state": ["random_state"],
         "batch_size": [Interval(numbers.Integral, 1, None, closed="left"), None],
         "grid_points": [Interval(numbers.Integral, 1, None, closed="left"), dict, None],
+        "max_time": [Interval(numbers.Real, 0, None, closed="neither"), None],
+        "target_score": [numbers.Real, None],
+        "patience": [Interval(numbers.Integral, 1, None, closed="left"), None],
+        "warm_start": ["boolean", dict, HasMethods(["fit"]), None],
     }
 
     def __init__(
@@ -168,6 +221,10 @@ class ScaledSearchCV(BaseSearchCV):
         return_train_score=False,
         batch_size=None,
         grid_points=None,
+        max_time=None,
+        target_score=None,
+        patience=None,
+        warm_start=False,
     ):
         super().__init__(
             estimator=estimator,
@@ -186,8 +243,12 @@ class ScaledSearchCV(BaseSearchCV):
         self.random_state = random_state
         self.batch_size = batch_size
         self.grid_points = grid_points
+        self.max_time = max_time
+        self.target_score = target_score
+        self.patience = patience
+        self.warm_start = warm_start
 
-    def _make_strategy(self):
+    def _make_strategy(self, earlier):
         """Resolve the space and build the strategy (all argument checks)."""
         space = SearchSpace(self.param_distributions)
         space.check_names(self.estimator.get_params(deep=True), type(self.estimator).__name__)
@@ -200,12 +261,11 @@ class ScaledSearchCV(BaseSearchCV):
                 ):
                     raise ValueError(f"grid_points[{name!r}] must be an int >= 1, got {points!r}.")
         rng = check_random_state(self.random_state)
+        if earlier is not None and isinstance(self.random_state, numbers.Integral):
+            # A continued search must not draw the candidates of the first fit again.
+            rng = np.random.RandomState([self.random_state, len(earlier["params"])])
         strategy = STRATEGIES[self.strategy](
-            space,
-            self.n_iter,
-            rng,
-            grid_points=self.grid_points,
-            batch_size=self.batch_size,
+            space, self.n_iter, rng, grid_points=self.grid_points, batch_size=self.batch_size
         )
         return space, strategy
 
@@ -217,52 +277,132 @@ class ScaledSearchCV(BaseSearchCV):
             return f"mean_test_{self.refit}"
         return sorted(k for k in results if k.startswith("mean_test_"))[0]
 
+    def _format_results(self, candidate_params, n_splits, out, more_results=None):
+        # scikit-learn formats this search's evaluations; earlier ones (warm
+        # start) go first, so best_*, refit and ranks cover both.
+        results = super()._format_results(candidate_params, n_splits, out, more_results)
+        if self._warm_rows is None:
+            return results
+        return merge_results(self._warm_rows, results)
+
     def _run_search(self, evaluate_candidates, callback_ctx=None):
-        """Ask the strategy for candidates, evaluate them, tell it the scores."""
-        self.search_space_, strategy = self._make_strategy()
-        round_size = (self.batch_size or 1) if strategy.sequential else strategy.n_candidates
-        progress = ProgressReport(strategy.n_candidates, enabled=self.verbose > 0)
+        """Ask the strategy for candidates, evaluate them, tell it the scores.
+
+        Rounds go on until ``n_iter`` candidates are evaluated, the strategy
+        runs out, or a stop criterion is met. Ctrl-C ends the search with the
+        results gathered so far; it is raised again when there are none.
+        """
+        earlier = earlier_results(self.warm_start, self)
+        self.search_space_, strategy = self._make_strategy(earlier)
+        stop = StopCriteria(self.max_time, self.target_score, self.patience)
+        self._warm_rows = None
+        if earlier is not None:
+            self._warm_rows = select_rows(earlier, self.search_space_)
+            if self._warm_rows["params"]:
+                strategy.tell(
+                    self._warm_rows["params"],
+                    self._warm_rows[self._guiding_metric(self._warm_rows)].astype(np.float64),
+                )
+        n_warm = 0 if self._warm_rows is None else len(self._warm_rows["params"])
+        n_planned = strategy.n_candidates
+        if n_planned == 0:
+            raise ValueError(
+                "Nothing left to evaluate: warm_start already holds every candidate of "
+                "the grid. Use more grid_points or another strategy."
+            )
+        round_size = self.batch_size or (1 if strategy.sequential else n_planned)
+        progress = ProgressReport(n_planned, enabled=self.verbose > 0)
+        search_ctx = None
+        if callback_ctx is not None:  # scikit-learn >= 1.9 callbacks (progress bars)
+            search_ctx = callback_ctx.subcontext(
+                task_name="search", max_subtasks=math.ceil(n_planned / round_size)
+            ).call_on_fit_task_begin(estimator=self)
         results, n_done, last_failure = {}, 0, None
-        while n_done < strategy.n_candidates:
-            candidates = strategy.ask(min(round_size, strategy.n_candidates - n_done))
-            if not candidates:
-                warnings.warn(
-                    f"The search space is exhausted after {n_done} candidates; "
-                    f"stopping before n_iter={self.n_iter}.",
-                    UserWarning,
-                    stacklevel=2,
-                )
-                break
-            try:
-                results = evaluate_candidates(candidates)
-                scores = results[self._guiding_metric(results)][-len(candidates) :]
-            except ValueError as error:
-                # scikit-learn raises when every fit of one call fails. For a
-                # round of a longer search that is only a bad round: the
-                # results gathered so far are kept and the strategy learns.
-                if "fits failed" not in str(error):
-                    raise
-                last_failure = error
-                warnings.warn(
-                    f"All fits of {len(candidates)} candidate(s) failed; they are "
-                    f"missing from cv_results_. First: {candidates[0]}. {error}",
-                    UserWarning,
-                    stacklevel=2,
-                )
-                scores = np.full(len(candidates), np.nan)
-            strategy.tell(candidates, np.asarray(scores, dtype=np.float64))
-            n_done += len(candidates)
-            self._report(progress, n_done, results)
+        self.failed_candidates_ = []
+        self.stop_reason_ = "n_iter"
+        try:
+            while n_done < n_planned:
+                candidates = strategy.ask(min(round_size, n_planned - n_done))
+                if not candidates:
+                    warnings.warn(
+                        f"The search space is exhausted after {n_done} candidates; "
+                        f"stopping before n_iter={self.n_iter}.",
+                        UserWarning,
+                        stacklevel=2,
+                    )
+                    self.stop_reason_ = "exhausted"
+                    break
+                try:
+                    results = self._evaluate_round(evaluate_candidates, candidates, search_ctx)
+                    scores = results[self._guiding_metric(results)][-len(candidates) :]
+                except ValueError as error:
+                    # scikit-learn raises when every fit of one call fails. For a
+                    # round of a longer search that is only a bad round: the
+                    # results gathered so far are kept and the strategy learns.
+                    if "fits failed" not in str(error):
+                        raise
+                    last_failure = error
+                    self.failed_candidates_.extend(candidates)
+                    warnings.warn(
+                        f"All fits of {len(candidates)} candidate(s) failed; scikit-learn "
+                        "does not record such a round in cv_results_, so they are listed "
+                        f"in failed_candidates_. First: {candidates[0]}. {error}",
+                        UserWarning,
+                        stacklevel=2,
+                    )
+                    scores = np.full(len(candidates), np.nan)
+                strategy.tell(candidates, np.asarray(scores, dtype=np.float64))
+                n_done += len(candidates)
+                self._report(progress, n_done, results)
+                if results:
+                    new_scores = results[self._guiding_metric(results)][n_warm:]
+                    reason = stop.reason_to_stop(new_scores, progress.elapsed())
+                    if reason is not None and n_done < n_planned:
+                        self.stop_reason_ = reason
+                        break
+        except KeyboardInterrupt:
+            if not results:
+                raise
+            self.stop_reason_ = "interrupted"
+            warnings.warn(
+                f"Interrupted after {len(results['params'])} evaluations; the search ends "
+                "with them (the best is refitted when refit is set).",
+                UserWarning,
+                stacklevel=2,
+            )
+        if search_ctx is not None:
+            search_ctx.call_on_fit_task_end(estimator=self)
+        if not results and last_failure is None:
+            raise ValueError(
+                "Nothing left to evaluate: the finite search space holds no candidate "
+                "that warm_start does not already have."
+            )
         if not results:
             raise ValueError(f"Every candidate of the search failed. Last error: {last_failure}")
-        self.n_candidates_ = len(results["params"])
+        self.n_candidates_ = len(results["params"]) - n_warm
+        del self._warm_rows  # only needed while results are formatted
+        for name, value in strategy.fitted_attributes().items():
+            setattr(self, name, value)
+
+    def _evaluate_round(self, evaluate_candidates, candidates, search_ctx):
+        """Evaluate one round, inside its own callback task when callbacks run."""
+        if search_ctx is None:
+            return evaluate_candidates(candidates)
+        round_ctx = search_ctx.subcontext(
+            task_name="round",
+            max_subtasks=len(candidates) * self.n_splits_,
+            sequential_subtasks=False,
+        ).call_on_fit_task_begin(estimator=self)
+        results = evaluate_candidates(candidates, callback_ctx=round_ctx)
+        round_ctx.call_on_fit_task_end(estimator=self)
+        return results
 
     def _report(self, progress, n_done, results):
         if not progress.enabled or not results:
             return
         scores = results[self._guiding_metric(results)]
         finite = np.isfinite(scores)
-        best = int(np.nanargmax(np.where(finite, scores, -np.inf))) if finite.any() else None
+        best = int(np.argmax(np.where(finite, scores, -np.inf))) if finite.any() else None
         progress.update(
             n_done,
             scores[best] if best is not None else np.nan,

@@ -143,6 +143,10 @@ class Subspace:
 
     # -- the unit-cube view used by model-based strategies -----------------
 
+    def column(self, name):
+        """Index of the first unit-cube column of a modelled parameter."""
+        return self._columns[name].start
+
     def encode(self, params):
         """Candidate dict to a point of the unit cube, shape (n_columns,)."""
         u = np.zeros(self.n_columns)
@@ -185,6 +189,40 @@ class Subspace:
             else:
                 U[:, cols.start] = np.clip(U[:, cols.start], 0.0, 1.0)
         return U
+
+    def from_uniform(self, v):
+        """Candidate from one uniform number per modelled parameter, shape (len(modelled),).
+
+        Numeric parameters use their scaled map, categorical ones split [0, 1]
+        into equal shares; used to lay out space-filling initial designs.
+        """
+        params = {}
+        for name, dim in self.dims.items():
+            if name not in self._columns:
+                params[name] = dim.values[0]
+        for name, value in zip(self.modelled, v, strict=True):
+            dim = self.dims[name]
+            if isinstance(dim, Categorical):
+                params[name] = dim.values[min(int(value * len(dim)), len(dim) - 1)]
+            else:
+                params[name] = dim.from_unit(value)
+        return dict(sorted(params.items()))
+
+    def enumerate_points(self, limit):
+        """Every valid point of the cube, shape (size, n_columns), if there are
+        at most ``limit`` and no parameter is continuous; else None."""
+        if any(isinstance(self.dims[n], Continuous) for n in self.modelled):
+            return None
+        axes = []
+        for name in self.modelled:
+            dim = self.dims[name]
+            axes.append(
+                dim.values if isinstance(dim, Categorical) else range(dim.low, dim.high + 1)
+            )
+        if math.prod(len(a) for a in axes) > limit:
+            return None
+        combos = itertools.product(*axes)
+        return np.array([self.encode(dict(zip(self.modelled, c, strict=True))) for c in combos])
 
     def random_points(self, n, rng):
         """``n`` valid points of the cube drawn uniformly, shape (n, n_columns)."""

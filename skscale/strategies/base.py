@@ -47,6 +47,10 @@ class Strategy(ABC):
     def tell(self, candidates, scores):  # noqa: B027 (optional: planned strategies ignore scores)
         """Record the scores (to maximise; NaN for failures) of asked candidates."""
 
+    def fitted_attributes(self):
+        """Attributes (name to value) the fitted search exposes for this strategy."""
+        return {}
+
 
 class PlannedStrategy(Strategy):
     """A strategy whose candidates are all known up front (``_plan``)."""
@@ -63,3 +67,9 @@ class PlannedStrategy(Strategy):
     def ask(self, n):
         batch, self._pending = self._pending[:n], self._pending[n:]
         return batch
+
+    def tell(self, candidates, scores):
+        # Candidates already evaluated (a warm start) are not planned again.
+        before = len(self._pending)
+        self._pending = [c for c in self._pending if c not in candidates]
+        self.n_candidates -= before - len(self._pending)

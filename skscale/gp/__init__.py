@@ -1,0 +1,41 @@
+"""Numerical core of skscale: a warped Gaussian process and log EI.
+
+Everything works on points in the unit cube [0, 1]^d and in float64.  The
+acquisition is expected improvement for **maximisation**.
+"""
+
+from .acquisition import (
+    LogExpectedImprovement,
+    expected_improvement,
+    log_expected_improvement,
+)
+from .kernel import matern52, matern52_grad_input, matern52_grad_params
+from .model import GaussianProcess, GPParams, negative_log_posterior
+from .optimize import maximize_acquisition
+from .warping import (
+    WARP_LOWER,
+    WARP_PRIOR_SCALE,
+    WARP_UPPER,
+    kumaraswamy_cdf,
+    kumaraswamy_grad_input,
+    kumaraswamy_grad_params,
+)
+
+__all__ = [
+    "GPParams",
+    "GaussianProcess",
+    "LogExpectedImprovement",
+    "WARP_LOWER",
+    "WARP_PRIOR_SCALE",
+    "WARP_UPPER",
+    "expected_improvement",
+    "kumaraswamy_cdf",
+    "kumaraswamy_grad_input",
+    "kumaraswamy_grad_params",
+    "log_expected_improvement",
+    "matern52",
+    "matern52_grad_input",
+    "matern52_grad_params",
+    "maximize_acquisition",
+    "negative_log_posterior",
+]

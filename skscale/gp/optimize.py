@@ -1,0 +1,198 @@
+"""Maximise an acquisition function over the unit cube.
+
+Strategy: score caller-supplied feasible candidates in one vectorised
+call, polish the best few jointly with L-BFGS-B over the continuous
+dimensions, snap the polished points back onto the feasible set with the
+caller's projection, re-score them, and return the best point that is not
+excluded.
+
+Variables and shapes
+--------------------
+m, d, k, s : int
+    Numbers of candidates, dimensions, excluded points, polish starts.
+candidates : (m, d) float64 in [0, 1]
+    Feasible random points (the caller knows how to sample integer and
+    one-hot categorical columns).
+values : (m,) float64
+    Acquisition values (larger is better; non-finite ones count as -inf).
+polish_mask : (d,) bool
+    Dimensions moved by the polish; the others stay at the start's value.
+exclude : (k, d) float64
+    Points that must not be returned (already evaluated or pending).
+starts : (s, d) float64
+    The best ``s <= n_polish`` distinct candidates, polished together.
+"""
+
+import numpy as np
+from scipy.optimize import minimize
+
+from .model import single_threaded_blas
+
+EXCLUDE_TOL = 1e-9
+"""Max-abs distance under which a point counts as an excluded one."""
+_POLISH_MAXITER = 30
+_POLISH_FTOL = 1e-6  # relative; log EI differences below this do not matter
+_CHUNK = 32  # rows per block in the vectorised exclusion check (usually 1 block)
+
+
+def _scores(acquisition, X):
+    values = np.asarray(acquisition(X), dtype=np.float64).reshape(-1)
+    return np.where(np.isfinite(values), values, -np.inf)
+
+
+def _top_distinct(candidates, values, n, rng):
+    """Indices of up to ``n`` distinct candidates, best first (random ties)."""
+    perm = rng.permutation(values.size)
+    order = perm[np.argsort(-values[perm], kind="stable")]
+    _, first = np.unique(candidates[order], axis=0, return_index=True)
+    return order, order[np.sort(first)[:n]]
+
+
+def _polish(acquisition, starts, free):
+    """Jointly run L-BFGS-B from each start over the ``free`` columns.
+
+    The objective is the sum of the starts' acquisitions, which is
+    separable, so one optimiser run polishes every start at once.
+    """
+    s, nf = starts.shape[0], int(free.sum())
+
+    def assemble(z):
+        X = starts.copy()
+        X[:, free] = z.reshape(s, nf)
+        return X
+
+    has_grad = [True]  # until the acquisition rejects return_grad
+
+    def fun(z):
+        X = assemble(z)
+        if has_grad[0]:
+            try:
+                v, g = acquisition(X, return_grad=True)
+            except TypeError:
+                has_grad[0] = False
+        if not has_grad[0]:
+            # no analytic gradient: forward differences over the free columns
+            v = _scores(acquisition, X)
+            g = _forward_diff(acquisition, X, v, free)
+        v = np.asarray(v, dtype=np.float64)
+        g = np.asarray(g, dtype=np.float64)[:, free].ravel()
+        if not (np.all(np.isfinite(v)) and np.all(np.isfinite(g))):
+            return 1e300, np.zeros_like(z)
+        return -float(np.sum(v)), -g
+
+    res = minimize(
+        fun,
+        starts[:, free].ravel(),
+        jac=True,
+        method="L-BFGS-B",
+        bounds=[(0.0, 1.0)] * (s * nf),
+        options={"maxiter": _POLISH_MAXITER, "ftol": _POLISH_FTOL},
+    )
+    return assemble(np.clip(res.x, 0.0, 1.0))
+
+
+def _forward_diff(acquisition, X, values, free, h=1e-7):
+    """Forward-difference gradient, one batched call per free column."""
+    g = np.zeros_like(X)
+    for j in np.flatnonzero(free):
+        Xh = X.copy()
+        # step inwards at the upper bound so points stay in the cube
+        step = np.where(X[:, j] + h <= 1.0, h, -h)
+        Xh[:, j] += step
+        g[:, j] = (_scores(acquisition, Xh) - values) / step
+    return g
+
+
+def _first_allowed(points, exclude):
+    """Index of the first row of ``points`` not within tolerance of ``exclude``."""
+    if exclude is None or exclude.size == 0:
+        return 0 if len(points) else None
+    for lo in range(0, len(points), _CHUNK):
+        block = points[lo : lo + _CHUNK]
+        dist = np.abs(block[:, None, :] - exclude[None, :, :]).max(axis=2)
+        ok = np.flatnonzero(dist.min(axis=1) > EXCLUDE_TOL)
+        if ok.size:
+            return lo + int(ok[0])
+    return None
+
+
+def maximize_acquisition(
+    acquisition,
+    candidates,
+    *,
+    n_polish=5,
+    polish_mask=None,
+    project=None,
+    exclude=None,
+    random_state=None,
+):
+    """Find the (approximate) maximiser of an acquisition function.
+
+    Parameters
+    ----------
+    acquisition : callable
+        ``acquisition(X) -> values (m,)``; optionally also
+        ``acquisition(X, return_grad=True) -> (values (m,), grads (m, d))``,
+        used for the polish if available (finite differences otherwise).
+    candidates : array_like, shape (m, d)
+        Feasible points in [0, 1]^d to score; returned unprojected.
+    n_polish : int, default 5
+        Number of best distinct candidates polished by L-BFGS-B.
+    polish_mask : array_like of bool, shape (d,), optional
+        Dimensions the polish may move (default: all).
+    project : callable, optional
+        ``project(X (s, d)) -> (s, d)`` snapping polished points onto the
+        feasible set (integer columns, one-hot groups); identity if None.
+    exclude : array_like, shape (k, d), optional
+        Points never to return: a result within ``EXCLUDE_TOL`` (max-abs)
+        of one of them is skipped in favour of the next best.
+    random_state : None, int, numpy.random.Generator or RandomState
+        Breaks ties between equal acquisition values (None means seed 0).
+
+    Returns
+    -------
+    (x, value) : tuple of ndarray, shape (d,), and float
+        The best non-excluded point and its acquisition value.
+    None
+        If every candidate and polished point is excluded.
+    """
+    with single_threaded_blas():
+        return _maximize(
+            acquisition, candidates, n_polish, polish_mask, project, exclude, random_state
+        )
+
+
+def _maximize(acquisition, candidates, n_polish, polish_mask, project, exclude, random_state):
+    """Body of :func:`maximize_acquisition` (see there)."""
+    C = np.atleast_2d(np.asarray(candidates, dtype=np.float64))
+    if C.shape[0] == 0:
+        return None
+    d = C.shape[1]
+    if isinstance(random_state, np.random.RandomState):
+        random_state = random_state.randint(2**31 - 1)
+    rng = np.random.default_rng(0 if random_state is None else random_state)
+    values = _scores(acquisition, C)
+    order, top = _top_distinct(C, values, max(int(n_polish), 0), rng)
+    free = (
+        np.ones(d, dtype=bool)
+        if polish_mask is None
+        else np.asarray(polish_mask, dtype=bool).reshape(d)
+    )
+    top = top[np.isfinite(values[top])]
+
+    pool, pool_values = C[order], values[order]
+    if top.size and free.any():
+        polished = _polish(acquisition, C[top], free)
+        if project is not None:
+            polished = np.asarray(project(polished), dtype=np.float64)
+        polished = np.clip(polished, 0.0, 1.0)
+        pool = np.vstack([polished, pool])
+        pool_values = np.concatenate([_scores(acquisition, polished), pool_values])
+        rank = np.argsort(-pool_values, kind="stable")
+        pool, pool_values = pool[rank], pool_values[rank]
+
+    ex = None if exclude is None else np.atleast_2d(np.asarray(exclude, dtype=np.float64))
+    i = _first_allowed(pool, ex)
+    if i is None:
+        return None
+    return pool[i].copy(), float(pool_values[i])

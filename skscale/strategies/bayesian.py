@@ -1,0 +1,305 @@
+"""Bayesian optimisation: a warped Gaussian process proposes every candidate.
+
+Each sub-space is seen as the unit cube of its encoding (scaling first, then
+the warping learned by the model). The search starts with a small
+space-filling design; after that, every proposal maximises the expected
+improvement of a Gaussian process fitted to the results so far.
+
+Sub-spaces (a list of dicts) get one model each. Their expected improvements
+are measured against the same incumbent (the best score of the whole
+search), so the budget goes to whichever sub-space promises most.
+"""
+
+import math
+import warnings
+from typing import NamedTuple
+
+import numpy as np
+from scipy.stats import qmc
+
+from ..gp import GaussianProcess, LogExpectedImprovement, kumaraswamy_cdf, maximize_acquisition
+from .base import Strategy
+
+N_RANDOM_CANDIDATES = 1000  # random points scored per proposal and sub-space
+N_LOCAL_CANDIDATES = 200  # points drawn around the best results
+LOCAL_SCALE = 0.05  # spread of those points, in unit-cube coordinates
+N_POLISH = 3  # best candidates polished by L-BFGS-B
+ENUMERATE_LIMIT = 5000  # discrete sub-spaces up to this size are scored exhaustively
+
+
+class Warping(NamedTuple):
+    """A learned Kumaraswamy warping ``w(u) = 1 - (1 - u**a)**b`` of [0, 1].
+
+    ``a = b = 1`` is the identity. Call it on unit-interval values (a
+    range's ``to_unit``) to see where the model stretches the range.
+    """
+
+    a: float
+    b: float
+
+    def __call__(self, u):
+        u = np.asarray(u, dtype=np.float64)
+        # Exact at the ends (the core clips u away from 0 and 1 for its gradients).
+        return np.where(u <= 0, 0.0, np.where(u >= 1, 1.0, kumaraswamy_cdf(u, self.a, self.b)))
+
+
+def initial_design_size(n_columns, n_iter):
+    """Points of the space-filling design: ``max(3, min(d + 2, n_iter // 2))``.
+
+    ``d`` is the number of unit-cube columns. Small on purpose: the warped
+    model learns from few points, and half the budget at least goes to
+    model-based proposals.
+    """
+    return max(3, min(n_columns + 2, n_iter // 2))
+
+
+class _SubspaceModel:
+    """The observations of one sub-space and the model fitted to them."""
+
+    def __init__(self, subspace):
+        self.subspace = subspace
+        self.X = np.empty((0, subspace.n_columns))
+        self.y = np.empty(0)
+        self.gp = None
+        self.theta = None  # warm start for the next fit
+        self.fitted_on = -1  # number of observations the model has seen
+        self.enumerated = subspace.enumerate_points(ENUMERATE_LIMIT)
+
+    def add(self, u, score):
+        self.X = np.vstack([self.X, u])
+        self.y = np.append(self.y, score)
+
+
+class BayesianStrategy(Strategy):
+    """Propose candidates with a Gaussian process and expected improvement.
+
+    Parameters
+    ----------
+    space : SearchSpace
+    n_iter : int
+        Budget; sets the size of the initial design.
+    random_state : RandomState
+    batch_size : int or None
+        Unused here (the search asks for batches); accepted for symmetry.
+
+    Notes
+    -----
+    - Initial design: a scrambled Sobol sequence of
+      :func:`initial_design_size` points, shared round-robin among the
+      sub-spaces, each point decoded in its sub-space's scaled ranges.
+    - Model: :class:`skscale.gp.GaussianProcess`, Matern 5/2 with one length
+      scale per column, learned noise and a Kumaraswamy warping per numeric
+      column, all fitted by maximum a posteriori and warm-started from the
+      previous fit. Integers are modelled at their rounded value; categorical
+      parameters are one-hot columns and are not warped.
+    - Failed candidates (NaN or infinite scores) are told to the model as the
+      worst finite score seen, so it moves away from them.
+    - Proposal: log expected improvement, scored on random and local points
+      (or on every point of a small discrete sub-space), the best few
+      polished with L-BFGS-B. A batch conditions on the points already
+      proposed (kriging believer), so its members are distinct. Evaluated
+      and pending points are never proposed again; a finite space that runs
+      out ends the search early.
+    - When the model cannot be fitted, a random point is proposed with a
+      ``RuntimeWarning``.
+    """
+
+    sequential = True
+
+    def __init__(self, space, n_iter, random_state, **options):
+        super().__init__(space, n_iter, random_state)
+        space.require_bounds("bayesian")
+        self._models = [_SubspaceModel(sub) for sub in space.subspaces]
+        self._pending = []  # (model index, unit-cube point) asked, not yet told
+        self._initial = self._initial_design()
+
+    # -- initial design ----------------------------------------------------
+
+    def _initial_design(self):
+        widest = max(m.subspace.n_columns for m in self._models)
+        n_points = max(initial_design_size(widest, self.n_iter), len(self._models))
+        designs = []
+        for i, model in enumerate(self._models):
+            share = len(range(i, n_points, len(self._models)))
+            n_params = len(model.subspace.modelled)
+            if n_params == 0:
+                designs.append([model.subspace.from_uniform([])])
+                continue
+            sobol = qmc.Sobol(n_params, scramble=True, seed=self._seed())
+            points = sobol.random_base2(max(1, math.ceil(math.log2(share))))[:share]
+            designs.append([model.subspace.from_uniform(v) for v in points])
+        # Interleave the sub-spaces so that a small budget still visits each.
+        return [d[k] for k in range(max(map(len, designs))) for d in designs if k < len(d)]
+
+    def _seed(self):
+        return int(self.random_state.randint(2**31 - 1))
+
+    # -- ask / tell --------------------------------------------------------
+
+    def ask(self, n):
+        batch = []
+        for _ in range(n):
+            params = self._next_initial() if self._initial else self._propose()
+            if params is None:
+                break
+            batch.append(params)
+        return batch
+
+    def _next_initial(self):
+        while self._initial:
+            params = self._initial.pop(0)
+            located = self._locate(params)
+            if located is not None and not self._is_known(*located):
+                self._pending.append(located)
+                return params
+        return self._propose()
+
+    def tell(self, candidates, scores):
+        for params, score in zip(candidates, scores, strict=True):
+            located = self._locate(params)
+            if located is None:
+                continue
+            i, u = located
+            self._pending = [
+                (j, p) for j, p in self._pending if not (j == i and np.array_equal(p, u))
+            ]
+            self._models[i].add(u, float(score))
+
+    def _locate(self, params):
+        """The (sub-space index, unit-cube point) of a candidate, or None."""
+        for i, model in enumerate(self._models):
+            if model.subspace.contains(params):
+                u = model.subspace.encode(params)
+                return i, model.subspace.project(u)[0]
+        return None
+
+    def _is_known(self, i, u):
+        known = self._known_points(i)
+        return bool(len(known)) and bool(np.any(np.all(np.abs(known - u) <= 1e-9, axis=1)))
+
+    def _known_points(self, i):
+        pending = [p for j, p in self._pending if j == i]
+        return np.vstack([self._models[i].X, *pending]) if pending else self._models[i].X
+
+    # -- proposals ---------------------------------------------------------
+
+    def _propose(self):
+        incumbent = self._incumbent()
+        best = None  # (log EI, sub-space index, point)
+        for i, model in enumerate(self._models):
+            if len(model.y) < 2 or incumbent is None:
+                proposal = self._random_point(i)
+                if proposal is not None:
+                    best = (np.inf, i, proposal)
+                    break
+                continue
+            found = self._maximize(i, incumbent)
+            if found is not None and (best is None or found[1] > best[0]):
+                best = (found[1], i, found[0])
+        if best is None:
+            return None
+        _, i, u = best
+        self._pending.append((i, u))
+        return self._models[i].subspace.decode(u)
+
+    def _incumbent(self):
+        scores = np.concatenate([m.y for m in self._models])
+        finite = scores[np.isfinite(scores)]
+        return float(finite.max()) if finite.size else None
+
+    def _random_point(self, i):
+        model = self._models[i]
+        if model.enumerated is not None:
+            candidates = model.enumerated
+        else:
+            candidates = model.subspace.random_points(64, self.random_state)
+        known = self._known_points(i)
+        for u in candidates[self.random_state.permutation(len(candidates))]:
+            if not len(known) or not np.any(np.all(np.abs(known - u) <= 1e-9, axis=1)):
+                return u
+        return None
+
+    def _fit(self, i):
+        """The model of sub-space ``i``, refitted if new results came in."""
+        model = self._models[i]
+        if model.fitted_on != len(model.y):
+            y = model.y.copy()
+            finite = np.isfinite(y)
+            y[~finite] = y[finite].min() if finite.any() else 0.0
+            gp = GaussianProcess(model.subspace.warp_mask, random_state=self._seed())
+            model.gp = gp.fit(model.X, y, warm_start=model.theta)
+            model.theta = model.gp.hyperparameter_vector_
+            model.fitted_on = len(model.y)
+        return model.gp
+
+    def _maximize(self, i, incumbent):
+        """(point, log EI) maximising expected improvement in sub-space ``i``."""
+        model = self._models[i]
+        try:
+            gp = self._fit(i)
+        except (np.linalg.LinAlgError, RuntimeError, ValueError) as error:
+            warnings.warn(
+                f"The Gaussian process could not be fitted ({error}); proposing a "
+                "random point instead.",
+                RuntimeWarning,
+                stacklevel=5,
+            )
+            u = self._random_point(i)
+            return None if u is None else (u, -np.inf)
+        pending = [p for j, p in self._pending if j == i]
+        if pending:
+            gp = gp.condition_on(np.array(pending))
+        return maximize_acquisition(
+            LogExpectedImprovement(gp, incumbent),
+            self._candidates(i),
+            n_polish=N_POLISH,
+            polish_mask=model.subspace.warp_mask,
+            project=model.subspace.project,
+            exclude=self._known_points(i),
+            random_state=self._seed(),
+        )
+
+    def _candidates(self, i):
+        """Points to score: every point if the sub-space is small and discrete,
+        else random points plus perturbations of the best results."""
+        model = self._models[i]
+        if model.enumerated is not None:
+            return model.enumerated
+        rng = self.random_state
+        random = model.subspace.random_points(N_RANDOM_CANDIDATES, rng)
+        finite = np.flatnonzero(np.isfinite(model.y))
+        top = finite[np.argsort(-model.y[finite])[:5]]
+        centres = model.X[rng.choice(top, size=N_LOCAL_CANDIDATES)]
+        noise = rng.normal(scale=LOCAL_SCALE, size=centres.shape) * model.subspace.warp_mask
+        local = model.subspace.project(np.clip(centres + noise, 0.0, 1.0))
+        return np.vstack([local, random])
+
+    # -- what the fitted search exposes ------------------------------------
+
+    def fitted_attributes(self):
+        """``warping_``: the learned warping of each numeric parameter.
+
+        A dict of parameter name to :class:`Warping` (identity where no model
+        was fitted); a list of such dicts, one per sub-space, when the search
+        has sub-spaces.
+        """
+        warpings = []
+        for i, model in enumerate(self._models):
+            sub = model.subspace
+            if model.gp is None and len(model.y) >= 2:
+                try:
+                    self._fit(i)
+                except (np.linalg.LinAlgError, RuntimeError, ValueError):
+                    pass
+            params = model.gp.params_ if model.gp is not None else None
+            found = {}
+            for name in sub.modelled:
+                if not sub.warp_mask[sub.column(name)]:
+                    continue
+                if params is None:
+                    found[name] = Warping(1.0, 1.0)
+                else:
+                    col = sub.column(name)
+                    found[name] = Warping(float(params.warp_a[col]), float(params.warp_b[col]))
+            warpings.append(found)
+        return {"warping_": warpings[0] if len(warpings) == 1 else warpings}

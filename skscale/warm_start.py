@@ -1,0 +1,97 @@
+"""Warm start: earlier evaluations carried into a new search's ``cv_results_``.
+
+The rows of an earlier search that fall inside the new search space are told
+to the strategy before it proposes anything, and are shown first in the new
+``cv_results_``, flagged ``warm_start=True``; they are not evaluated again.
+"""
+
+import warnings
+from collections.abc import Mapping
+
+import numpy as np
+from scipy.stats import rankdata
+from sklearn.model_selection._search import _yield_masked_array_for_each_param
+
+
+def earlier_results(warm_start, current):
+    """The ``cv_results_`` a ``warm_start`` argument refers to, or None.
+
+    Parameters
+    ----------
+    warm_start : bool, fitted search or dict
+        ``True`` means the results of ``current``'s previous fit.
+    current : ScaledSearchCV
+        The search being fitted.
+    """
+    if warm_start is None or warm_start is False:
+        return None
+    if warm_start is True:
+        if not hasattr(current, "cv_results_"):
+            return None  # first fit: nothing to continue from
+        return current.cv_results_
+    if isinstance(warm_start, Mapping):
+        results = warm_start
+    elif hasattr(warm_start, "cv_results_"):
+        results = warm_start.cv_results_
+    else:
+        raise TypeError(
+            "warm_start must be a bool, a fitted search (with cv_results_) or a "
+            f"cv_results_ dict; got {type(warm_start).__name__}."
+        )
+    if "params" not in results or not any(k.startswith("mean_test_") for k in results):
+        raise ValueError(
+            "warm_start must hold cv_results_ with 'params' and 'mean_test_*' keys; "
+            f"got keys {sorted(results)[:6]}."
+        )
+    return results
+
+
+def select_rows(results, space):
+    """Rows of earlier ``cv_results_`` whose parameters fit in ``space``.
+
+    Returns
+    -------
+    rows : dict
+        The same keys, restricted to the kept rows (lists and arrays).
+    """
+    params = list(results["params"])
+    keep = [i for i, p in enumerate(params) if any(s.contains(p) for s in space.subspaces)]
+    if len(keep) < len(params):
+        warnings.warn(
+            f"warm_start: {len(params) - len(keep)} of {len(params)} earlier candidates "
+            "fall outside param_distributions and are dropped.",
+            UserWarning,
+            stacklevel=4,
+        )
+    rows = {k: np.asarray(v)[keep] for k, v in results.items() if k != "params"}
+    rows["params"] = [params[i] for i in keep]
+    return rows
+
+
+def _rank(means):
+    """Ranks as scikit-learn gives them: 1 is best, ties share the lowest rank,
+    NaN ranks last."""
+    if np.isnan(means).all():
+        return np.ones(len(means), dtype=np.int32)
+    filled = np.where(np.isnan(means), np.nanmin(means) - 1, means)
+    return rankdata(-filled, method="min").astype(np.int32)
+
+
+def merge_results(earlier, new):
+    """Earlier rows first, then this search's; ranks recomputed over both."""
+    n_old, n_new = len(earlier["params"]), len(new["params"])
+    merged = {}
+    for key, values in new.items():
+        if key == "params" or key.startswith(("param_", "rank_")):
+            continue
+        old = earlier.get(key)
+        if old is None:
+            old = np.full(n_old, np.nan)
+        merged[key] = np.concatenate([np.asarray(old, dtype=np.asarray(values).dtype), values])
+    params = list(earlier["params"]) + list(new["params"])
+    merged.update(_yield_masked_array_for_each_param(params))
+    merged["params"] = params
+    for key in [k for k in new if k.startswith("rank_")]:
+        merged[key] = _rank(merged["mean_" + key[len("rank_") :]])
+    merged["warm_start"] = np.r_[np.ones(n_old, dtype=bool), np.zeros(n_new, dtype=bool)]
+    return merged

@@ -1,0 +1,172 @@
+"""The Bayesian strategy: proposals, batches, failures, sub-spaces, determinism."""
+
+import pickle
+import warnings
+
+import numpy as np
+import pytest
+from sklearn.base import BaseEstimator
+from sklearn.svm import SVC
+
+from skscale import BayesianOptimizer, Categorical, Continuous, Integer, ScaledSearchCV
+from skscale.strategies.bayesian import Warping, initial_design_size
+
+X_DUMMY = np.zeros((8, 1))
+Y_DUMMY = np.zeros(8)
+
+
+class Objective(BaseEstimator):
+    """A dummy estimator whose score is minus a known function of its parameters."""
+
+    def __init__(self, x=1.0, y=1.0, kind="a", fail_above=np.inf):
+        self.x, self.y, self.kind, self.fail_above = x, y, kind, fail_above
+
+    def fit(self, X, y=None):
+        if self.x > self.fail_above:
+            raise ValueError("diverged")
+        return self
+
+    def score(self, X, y=None):
+        # Optimum at x = 1e-2, y = 0.3 (kind "a"); kind "b" is 0.5 worse.
+        value = (np.log10(self.x) + 2) ** 2 + 4 * (self.y - 0.3) ** 2
+        return -value - (0.5 if self.kind == "b" else 0.0)
+
+
+def objective_search(**kwargs):
+    options = dict(
+        estimator=Objective(),
+        param_distributions={"x": Continuous(1e-5, 1e1), "y": Continuous(0.0, 1.0)},
+        n_iter=15,
+        cv=[(np.arange(4), np.arange(4, 8))],
+        random_state=0,
+    )
+    options.update(kwargs)
+    return ScaledSearchCV(**options)
+
+
+def test_default_strategy_is_bayesian():
+    assert ScaledSearchCV(SVC(), {"C": [1]}).strategy == "bayesian"
+
+
+def test_bayesian_beats_random_on_a_smooth_function_over_seeds():
+    def best(strategy, seed):
+        search = objective_search(strategy=strategy, n_iter=20, random_state=seed)
+        return search.fit(X_DUMMY, Y_DUMMY).best_score_
+
+    seeds = range(6)
+    bayes = np.array([best("bayesian", s) for s in seeds])
+    rand = np.array([best("random", s) for s in seeds])
+    # Regret is minus the best score (the optimum is 0).
+    assert np.mean(-bayes) < 0.5 * np.mean(-rand)
+    assert np.sum(bayes > rand) >= 5
+
+
+def test_batches_are_distinct_and_avoid_known_points():
+    opt = BayesianOptimizer({"x": Continuous(1e-3, 1.0), "n": Integer(1, 6)}, random_state=0)
+    for _ in range(3):
+        batch = opt.ask(4)
+        opt.tell(batch, [-abs(np.log10(p["x"]) + 1) - p["n"] / 10 for p in batch])
+    batch = opt.ask(4)
+    seen = [p for p, _ in opt.history]
+    keys = [(round(p["x"], 12), p["n"]) for p in batch + seen]
+    assert len(set(keys)) == len(keys) == 16
+
+
+def test_batched_search_runs_rounds_of_batch_size(capsys):
+    search = objective_search(batch_size=4, n_iter=12, verbose=1)
+    search.fit(X_DUMMY, Y_DUMMY)
+    assert len(search.cv_results_["params"]) == 12
+    out = capsys.readouterr().out
+    assert "[skscale] 4/12" in out and "[skscale] 8/12" in out
+
+
+def test_finite_space_never_repeats_and_stops_when_exhausted():
+    space = {"x": Categorical([1e-3, 1e-2, 1e-1]), "y": Integer(0, 1, "linear")}
+    search = objective_search(param_distributions=space, n_iter=10)
+    with pytest.warns(UserWarning, match="exhausted after 6 candidates"):
+        search.fit(X_DUMMY, Y_DUMMY)
+    params = [tuple(p.values()) for p in search.cv_results_["params"]]
+    assert len(params) == len(set(params)) == 6
+    assert search.best_params_ == {"x": 1e-2, "y": 0}
+
+
+def test_failed_candidates_keep_results_and_steer_away():
+    search = objective_search(estimator=Objective(fail_above=1.0), n_iter=20)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        search.fit(X_DUMMY, Y_DUMMY)
+    scores = search.cv_results_["mean_test_score"]
+    # With one split, a failing candidate is a round whose every fit failed:
+    # scikit-learn records no row for it, so the search lists it apart.
+    assert len(scores) + len(search.failed_candidates_) == 20
+    assert np.all(np.isfinite(scores)) and np.isfinite(search.best_score_)
+    assert all(p["x"] > 1.0 for p in search.failed_candidates_)
+    # The region x > 1 is a sixth of the log range: once the model knows it
+    # fails, few proposals go there.
+    assert len(search.failed_candidates_) <= 4
+
+
+def test_same_seed_same_candidates_whatever_n_jobs():
+    one = objective_search(n_jobs=1, batch_size=2).fit(X_DUMMY, Y_DUMMY)
+    two = objective_search(n_jobs=2, batch_size=2).fit(X_DUMMY, Y_DUMMY)
+    assert one.cv_results_["params"] == two.cv_results_["params"]
+
+
+def test_subspaces_each_get_a_model():
+    space = [
+        {"kind": ["a"], "x": Continuous(1e-5, 1e1)},
+        {"kind": ["b"], "x": Continuous(1e-5, 1e1), "y": Continuous(0.0, 1.0)},
+    ]
+    search = objective_search(param_distributions=space, n_iter=16).fit(X_DUMMY, Y_DUMMY)
+    kinds = [p["kind"] for p in search.cv_results_["params"]]
+    assert {"a", "b"} <= set(kinds)
+    assert kinds.count("a") > kinds.count("b")  # "a" is better by 0.5
+    assert isinstance(search.warping_, list) and set(search.warping_[1]) == {"x", "y"}
+    assert search.best_params_["kind"] == "a"
+
+
+def test_warping_exposed_and_pickles():
+    search = objective_search().fit(X_DUMMY, Y_DUMMY)
+    assert set(search.warping_) == {"x", "y"}
+    warp = search.warping_["x"]
+    assert isinstance(warp, Warping) and 0.25 <= warp.a <= 4 and 0.25 <= warp.b <= 4
+    assert warp(0.0) == pytest.approx(0.0, abs=1e-6) and warp(1.0) == pytest.approx(1.0)
+    again = pickle.loads(pickle.dumps(search))
+    assert again.warping_ == search.warping_
+    assert again.best_params_ == search.best_params_
+
+
+def test_model_failure_falls_back_to_random(monkeypatch):
+    from skscale.gp import GaussianProcess
+
+    def broken(self, X, y, warm_start=None):
+        raise np.linalg.LinAlgError("not positive definite")
+
+    monkeypatch.setattr(GaussianProcess, "fit", broken)
+    with pytest.warns(RuntimeWarning, match="could not be fitted"):
+        search = objective_search(n_iter=8).fit(X_DUMMY, Y_DUMMY)
+    assert len(search.cv_results_["params"]) == 8
+
+
+def test_single_values_pass_through_unmodelled():
+    space = {"x": Continuous(1e-5, 1e1), "y": [0.3], "kind": ["a"]}
+    search = objective_search(param_distributions=space, n_iter=8).fit(X_DUMMY, Y_DUMMY)
+    assert all(p["y"] == 0.3 and p["kind"] == "a" for p in search.cv_results_["params"])
+    assert set(search.warping_) == {"x"}
+
+
+def test_initial_design_rule():
+    assert initial_design_size(2, 64) == 4
+    assert initial_design_size(10, 64) == 12
+    assert initial_design_size(10, 8) == 4
+    assert initial_design_size(1, 2) == 3
+
+
+def test_optimizer_rejects_bad_input():
+    with pytest.raises(ValueError, match="n_iter must be an int >= 1"):
+        BayesianOptimizer({"x": Continuous(0, 1)}, n_iter=0)
+    opt = BayesianOptimizer({"x": Continuous(0, 1)})
+    with pytest.raises(TypeError, match="n must be an int >= 1"):
+        opt.ask(1.5)
+    with pytest.raises(ValueError, match="one value per candidate"):
+        opt.tell(opt.ask(2), [1.0])
