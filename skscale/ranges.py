@@ -99,6 +99,12 @@ class _NumericRange(_Range):
         self.scaling = _check_scaling(
             scaling, self.low, self.high, integer=self._integer, owner=owner
         )
+        lo, hi = self._scaled_bounds()
+        if not np.isfinite(hi - lo):
+            raise ValueError(
+                f"{owner}: the range from low={low!r} to high={high!r} is too wide to "
+                "represent in float64; narrow it or use scaling='log'."
+            )
 
     def _key(self):
         return (self.low, self.high, self.scaling)
@@ -236,7 +242,9 @@ class Integer(_NumericRange):
 
     @staticmethod
     def _convert(value):
-        if float(value) != int(value):
+        if isinstance(value, numbers.Integral):
+            return int(value)
+        if not float(value).is_integer():
             raise ValueError(f"Integer: bounds must be integers, got {value!r}.")
         return int(value)
 

@@ -10,6 +10,7 @@ import numbers
 import warnings
 
 import numpy as np
+from scipy.stats import rankdata
 from sklearn.model_selection._search import BaseSearchCV
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
@@ -19,6 +20,18 @@ from .space import SearchSpace
 from .stopping import StopCriteria
 from .strategies import STRATEGIES
 from .warm_start import earlier_results, merge_results, select_rows
+
+
+def rank_scores(means):
+    """Ranks as scikit-learn gives them (1 is best, ties share the lowest rank),
+    except that every non-finite score ranks last: a +inf from a broken
+    scorer must not win the search."""
+    means = np.asarray(means, dtype=np.float64)
+    finite = np.isfinite(means)
+    if not finite.any():
+        return np.ones(len(means), dtype=np.int32)
+    filled = np.where(finite, means, means[finite].min() - 1)
+    return rankdata(-filled, method="min").astype(np.int32)
 
 
 class ScaledSearchCV(BaseSearchCV):
@@ -281,9 +294,11 @@ class ScaledSearchCV(BaseSearchCV):
         # scikit-learn formats this search's evaluations; earlier ones (warm
         # start) go first, so best_*, refit and ranks cover both.
         results = super()._format_results(candidate_params, n_splits, out, more_results)
-        if self._warm_rows is None:
-            return results
-        return merge_results(self._warm_rows, results)
+        if self._warm_rows is not None:
+            results = merge_results(self._warm_rows, results)
+        for key in [k for k in results if k.startswith("rank_test_")]:
+            results[key] = rank_scores(results["mean_" + key[len("rank_") :]])
+        return results
 
     def _run_search(self, evaluate_candidates, callback_ctx=None):
         """Ask the strategy for candidates, evaluate them, tell it the scores.

@@ -9,7 +9,6 @@ import warnings
 from collections.abc import Mapping
 
 import numpy as np
-from scipy.stats import rankdata
 from sklearn.model_selection._search import _yield_masked_array_for_each_param
 
 
@@ -68,17 +67,8 @@ def select_rows(results, space):
     return rows
 
 
-def _rank(means):
-    """Ranks as scikit-learn gives them: 1 is best, ties share the lowest rank,
-    NaN ranks last."""
-    if np.isnan(means).all():
-        return np.ones(len(means), dtype=np.int32)
-    filled = np.where(np.isnan(means), np.nanmin(means) - 1, means)
-    return rankdata(-filled, method="min").astype(np.int32)
-
-
 def merge_results(earlier, new):
-    """Earlier rows first, then this search's; ranks recomputed over both."""
+    """Earlier rows first, then this search's (the caller recomputes ranks)."""
     n_old, n_new = len(earlier["params"]), len(new["params"])
     merged = {}
     for key, values in new.items():
@@ -92,6 +82,6 @@ def merge_results(earlier, new):
     merged.update(_yield_masked_array_for_each_param(params))
     merged["params"] = params
     for key in [k for k in new if k.startswith("rank_")]:
-        merged[key] = _rank(merged["mean_" + key[len("rank_") :]])
+        merged[key] = np.ones(n_old + n_new, dtype=np.int32)
     merged["warm_start"] = np.r_[np.ones(n_old, dtype=bool), np.zeros(n_new, dtype=bool)]
     return merged

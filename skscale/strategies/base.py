@@ -59,17 +59,23 @@ class PlannedStrategy(Strategy):
         super().__init__(space, n_iter, random_state)
         self._pending = self._plan(**options)
         self.n_candidates = len(self._pending)
+        self._asked = False
 
     @abstractmethod
     def _plan(self, **options):
         """The list of every candidate, in the order they are proposed."""
 
     def ask(self, n):
+        self._asked = True
         batch, self._pending = self._pending[:n], self._pending[n:]
         return batch
 
     def tell(self, candidates, scores):
-        # Candidates already evaluated (a warm start) are not planned again.
+        # Candidates told before the first ask (a warm start) were evaluated
+        # already: they are not planned again. Later tells are this plan's own
+        # results, and repeated random draws still queued must stay.
+        if self._asked:
+            return
         before = len(self._pending)
         self._pending = [c for c in self._pending if c not in candidates]
         self.n_candidates -= before - len(self._pending)
