@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from sklearn.svm import SVC
 
-from skscale import Categorical, Continuous, Integer, ScaledSearchCV
+from skscale import BayesianOptimizer, Categorical, Continuous, Integer, ScaledSearchCV
 
 X = np.random.RandomState(0).normal(size=(30, 2))
 y = np.arange(30) % 2
@@ -87,12 +87,87 @@ def search(**kwargs):
         (dict(grid_points=0), ValueError, r"'grid_points' parameter"),
         (dict(grid_points={"C": 0}), ValueError, r"grid_points\['C'\] must be an int >= 1"),
         (dict(random_state="seed"), ValueError, r"'random_state' parameter"),
+        (dict(max_time=0), ValueError, r"'max_time' parameter .* range \(0.0, inf\)"),
+        (dict(max_time=-5.0), ValueError, r"'max_time' parameter"),
+        (dict(max_time="1h"), TypeError, r"'max_time' parameter"),
+        (dict(patience=0), ValueError, r"'patience' parameter .* range \[1, inf\)"),
+        (dict(patience=2.5), TypeError, r"'patience' parameter"),
+        (dict(target_score="high"), TypeError, r"'target_score' parameter"),
+        (dict(warm_start="yes"), TypeError, r"'warm_start' parameter"),
+        (dict(warm_start=3), TypeError, r"'warm_start' parameter"),
+        (dict(warm_start={"params": []}), ValueError, r"warm_start must hold cv_results_"),
+        (dict(warm_start={"mean_test_score": [1.0]}), ValueError, r"warm_start must hold"),
+        (dict(warm_start=SVC()), TypeError, r"warm_start must be a bool, a fitted search"),
+        (
+            dict(strategy="grid", param_distributions={"C": Continuous(1e-2, 1e2)}, n_iter=0),
+            ValueError,
+            r"'n_iter' parameter",
+        ),
+        (dict(param_distributions=({"C": [1.0]},)), TypeError, r"'param_distributions' parameter"),
+        (dict(param_distributions={"C": None}), TypeError, r"param_distributions\['C'\] must be"),
+        (dict(param_distributions={"C": object()}), TypeError, r"param_distributions\['C'\]"),
+        (dict(param_distributions=[{}]), ValueError, r"param_distributions\[0\] is empty"),
+        (
+            dict(param_distributions=[{"C": [1.0]}, {"gamma": []}]),
+            ValueError,
+            r"param_distributions\[1\]\['gamma'\] is an empty list",
+        ),
+        (dict(param_distributions={"svc__C": [1.0]}), ValueError, r"'svc__C', which is not"),
+        (dict(scoring="not-a-metric"), ValueError, r"'scoring' parameter"),
+        (dict(n_jobs="all"), TypeError, r"'n_jobs' parameter"),
     ],
 )
 def test_search_rejects_at_fit(kwargs, error, message):
     estimator = search(**kwargs)  # __init__ only stores the arguments
     with pytest.raises(error, match=message):
         estimator.fit(X, y)
+
+
+@pytest.mark.parametrize(
+    "call, error, message",
+    [
+        (
+            lambda: BayesianOptimizer({"x": Continuous(0, 1)}, n_iter=0),
+            ValueError,
+            r"n_iter must be an int >= 1",
+        ),
+        (
+            lambda: BayesianOptimizer({"x": Continuous(0, 1)}, n_iter="10"),
+            TypeError,
+            r"n_iter must be an int >= 1, got str",
+        ),
+        (lambda: BayesianOptimizer({}), ValueError, r"param_distributions is empty"),
+        (lambda: BayesianOptimizer("x"), TypeError, r"param_distributions must be a dict"),
+        (
+            lambda: BayesianOptimizer({"x": Continuous(0, 1)}).ask(0),
+            ValueError,
+            r"n must be an int >= 1",
+        ),
+        (
+            lambda: BayesianOptimizer({"x": stats_norm()}),
+            ValueError,
+            r"strategy='bayesian' needs bounded",
+        ),
+    ],
+)
+def test_optimizer_rejects(call, error, message):
+    with pytest.raises(error, match=message):
+        call()
+
+
+def stats_norm():
+    from scipy import stats
+
+    return stats.norm()
+
+
+def test_bad_inputs_are_many():
+    # The issue asks for at least 40 bad inputs across the public API.
+    n_cases = sum(
+        len(next(m.args[1] for m in t.pytestmark if m.name == "parametrize"))
+        for t in (test_range_rejects, test_search_rejects_at_fit, test_optimizer_rejects)
+    )
+    assert n_cases >= 40
 
 
 def test_grid_needs_bounded_distributions():
