@@ -343,7 +343,7 @@ class ScaledSearchCV(BaseSearchCV):
                         f"The search space is exhausted after {n_done} candidates; "
                         f"stopping before n_iter={self.n_iter}.",
                         UserWarning,
-                        stacklevel=2,
+                        stacklevel=4,  # the caller of fit
                     )
                     self.stop_reason_ = "exhausted"
                     break
@@ -363,7 +363,7 @@ class ScaledSearchCV(BaseSearchCV):
                         "does not record such a round in cv_results_, so they are listed "
                         f"in failed_candidates_. First: {candidates[0]}. {error}",
                         UserWarning,
-                        stacklevel=2,
+                        stacklevel=4,  # the caller of fit
                     )
                     scores = np.full(len(candidates), np.nan)
                 strategy.tell(candidates, np.asarray(scores, dtype=np.float64))
@@ -383,7 +383,7 @@ class ScaledSearchCV(BaseSearchCV):
                 f"Interrupted after {len(results['params'])} evaluations; the search ends "
                 "with them (the best is refitted when refit is set).",
                 UserWarning,
-                stacklevel=2,
+                stacklevel=4,  # the caller of fit
             )
         if search_ctx is not None:
             search_ctx.call_on_fit_task_end(estimator=self)

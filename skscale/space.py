@@ -337,7 +337,7 @@ class SearchSpace:
                     f"The space has only {len(everything)} candidates, fewer than "
                     f"n_iter={n}; running {len(everything)}.",
                     UserWarning,
-                    stacklevel=3,
+                    stacklevel=8,  # the caller of fit
                 )
                 n = len(everything)
             return [

@@ -60,7 +60,7 @@ def select_rows(results, space):
             f"warm_start: {len(params) - len(keep)} of {len(params)} earlier candidates "
             "fall outside param_distributions and are dropped.",
             UserWarning,
-            stacklevel=4,
+            stacklevel=5,  # the caller of fit
         )
     rows = {k: np.asarray(v)[keep] for k, v in results.items() if k != "params"}
     rows["params"] = [params[i] for i in keep]

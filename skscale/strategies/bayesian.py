@@ -242,7 +242,7 @@ class BayesianStrategy(Strategy):
                 f"The Gaussian process could not be fitted ({error}); proposing a "
                 "random point instead.",
                 RuntimeWarning,
-                stacklevel=5,
+                stacklevel=7,  # the caller of fit
             )
             u = self._random_point(i)
             return None if u is None else (u, -np.inf)
