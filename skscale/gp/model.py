@@ -41,7 +41,7 @@ log lengthscale_j ~ N(log(0.5 sqrt(d)), 1), bounded to [0.01, 20]
 log signal_var    ~ N(0, 1),                bounded to [0.01, 100]
 log noise_var     ~ N(log 1e-2, 2**2),      bounded to [1e-6, 1]
 mean              ~ N(0, 1),                bounded to [-10, 10]
-log a, log b      ~ N(0, 0.75**2),          bounded to [0.25, 4]
+log a, log b      ~ N(0, 0.5**2),           bounded to [0.25, 4]
 """
 
 import contextlib
