@@ -66,6 +66,11 @@ class BayesianOptimizer:
         Candidates asked for and not yet told count as pending: later
         proposals keep away from them.
 
+        Parameters
+        ----------
+        n : int, default=1
+            Number of candidates.
+
         Returns
         -------
         candidates : list of dict

@@ -65,7 +65,8 @@ class _Range:
             return hash(type(self).__name__)
 
     def rvs(self, size=None, random_state=None):
-        """Draw values uniformly in the scaled space.
+        """Draw values at random: uniformly in the scaled space for numeric
+        ranges, every choice equally likely for a ``Categorical``.
 
         Parameters
         ----------
@@ -206,10 +207,22 @@ class Continuous(_NumericRange):
         return float(values) if values.ndim == 0 else values
 
     def grid(self, n_points):
-        """``n_points`` values evenly spaced in the scaled space, ends included."""
-        if n_points == 1:
-            return [float(self.from_unit(0.5))]
-        return [float(v) for v in self.from_unit(np.linspace(0, 1, n_points))]
+        """Values evenly spaced in the scaled space, ends included.
+
+        Parameters
+        ----------
+        n_points : int
+            Number of values; 1 gives the middle of the scaled range.
+
+        Returns
+        -------
+        values : list of float
+            Rounded to 12 significant digits, so a log grid shows 1.0 rather
+            than 1.0000000000000009.
+        """
+        u = np.linspace(0, 1, n_points) if n_points > 1 else np.array([0.5])
+        values = np.atleast_1d(self.from_unit(u))
+        return [float(np.clip(float(f"{v:.12g}"), self.low, self.high)) for v in values]
 
 
 class Integer(_NumericRange):
@@ -267,7 +280,18 @@ class Integer(_NumericRange):
         return int(values) if values.ndim == 0 else values
 
     def grid(self, n_points):
-        """At most ``n_points`` distinct integers evenly spaced in the scaled space."""
+        """Distinct integers evenly spaced in the scaled space, ends included.
+
+        Parameters
+        ----------
+        n_points : int
+            Number of grid points before rounding; fewer integers come back
+            when several round to the same value.
+
+        Returns
+        -------
+        values : list of int
+        """
         lo, hi = scalings.forward(self.scaling, [self.low, self.high])
         scaled = np.linspace(lo, hi, n_points) if n_points > 1 else [(lo + hi) / 2]
         values = np.rint(scalings.inverse(self.scaling, scaled))
@@ -314,7 +338,22 @@ class Categorical(_Range):
         return any(value is v or _safe_equal(value, v) for v in self.values)
 
     def index(self, value):
-        """Position of ``value`` among the choices (``ValueError`` if absent)."""
+        """Position of ``value`` among the choices.
+
+        Parameters
+        ----------
+        value : object
+            A choice, compared by identity or equality (``True`` is not ``1``).
+
+        Returns
+        -------
+        index : int
+
+        Raises
+        ------
+        ValueError
+            When ``value`` is not one of the choices.
+        """
         for i, choice in enumerate(self.values):
             if value is choice or _safe_equal(value, choice):
                 return i
@@ -330,7 +369,17 @@ class Categorical(_Range):
         return out
 
     def grid(self, n_points=None):
-        """All the choices (``n_points`` is ignored)."""
+        """All the choices.
+
+        Parameters
+        ----------
+        n_points : int, default=None
+            Ignored: every choice is part of a grid.
+
+        Returns
+        -------
+        values : list
+        """
         return list(self.values)
 
 

@@ -81,8 +81,9 @@ class ScaledSearchCV(BaseSearchCV):
     cv : int, cross-validation generator or iterable, default=None
         The splitting strategy, as in scikit-learn (5-fold by default).
     verbose : int, default=0
-        ``1`` prints a line per round: evaluations done, best score and its
-        parameters, time spent and an estimate of the time left; higher
+        ``1`` prints, for each round, scikit-learn's "Fitting ..." line and a
+        progress line: evaluations done and planned, best score and its
+        parameters, time spent and an estimate of the time left. Higher
         values add scikit-learn's per-fit messages.
     pre_dispatch : int or str, default="2*n_jobs"
         Passed to joblib, as in scikit-learn.
@@ -171,6 +172,11 @@ class ScaledSearchCV(BaseSearchCV):
     classes_, n_features_in_, feature_names_in_
         Delegated to the best estimator, as in scikit-learn.
 
+    See Also
+    --------
+    sklearn.model_selection.RandomizedSearchCV : random search over distributions.
+    sklearn.model_selection.GridSearchCV : exhaustive search over a grid.
+
     Notes
     -----
     Ctrl-C (``KeyboardInterrupt``) during ``fit`` ends the search cleanly with
@@ -179,11 +185,6 @@ class ScaledSearchCV(BaseSearchCV):
     under way is lost. When no round has finished yet, the interrupt is
     raised again. ``random`` and ``grid`` search run a single round unless
     ``batch_size`` is set.
-
-    See Also
-    --------
-    sklearn.model_selection.RandomizedSearchCV : random search over distributions.
-    sklearn.model_selection.GridSearchCV : exhaustive search over a grid.
 
     Examples
     --------

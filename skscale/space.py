@@ -298,6 +298,13 @@ class SearchSpace:
 
         A nested name (``a__b``) is accepted when a searched parameter is one of
         its prefixes, since that parameter may swap in another estimator.
+
+        Parameters
+        ----------
+        valid_names : iterable of str
+            The estimator's ``get_params(deep=True)`` names.
+        estimator_name : str
+            Used in the message.
         """
         valid_names = set(valid_names)
         for sub in self.subspaces:
@@ -313,7 +320,13 @@ class SearchSpace:
                 )
 
     def require_bounds(self, strategy):
-        """Raise ``ValueError`` when a parameter has no bounds a strategy needs."""
+        """Raise ``ValueError`` when a parameter has no bounds a strategy needs.
+
+        Parameters
+        ----------
+        strategy : str
+            The strategy's name, used in the message.
+        """
         for sub in self.subspaces:
             for name in sub.unbounded():
                 raise ValueError(
@@ -329,6 +342,17 @@ class SearchSpace:
         A sub-space is picked uniformly for each candidate. When every
         parameter is a list of choices, the candidates are drawn without
         replacement (at most the size of the space, with a warning).
+
+        Parameters
+        ----------
+        n : int
+            Number of candidates.
+        rng : RandomState
+            The generator of the search.
+
+        Returns
+        -------
+        candidates : list of dict
         """
         if self.is_finite:
             everything = [c for s in self.subspaces for c in s.grid({})]

@@ -58,8 +58,12 @@ def test_patience_stops_after_evaluations_without_improvement():
     fitted = search(patience=3, n_iter=40).fit(X_DUMMY)
     assert fitted.stop_reason_ == "patience"
     scores = fitted.cv_results_["mean_test_score"]
-    best_at = int(np.argmax(scores))
-    assert len(scores) - 1 - best_at >= 3
+    assert len(scores) < 40
+    # The last 3 evaluations improved on the best before them by at most the
+    # documented margin: 0.1% of the gap between that best and the median.
+    before = scores[:-3]
+    margin = 1e-3 * (before.max() - np.median(before))
+    assert scores[-3:].max() <= before.max() + margin
 
 
 def test_max_time_checked_between_rounds():
@@ -77,10 +81,13 @@ def test_random_search_in_rounds_honours_stop_criteria():
 
 def test_ctrl_c_keeps_finished_rounds_and_refits():
     # Candidates above x = 1 raise KeyboardInterrupt during fit, as Ctrl-C would.
-    fitted = search(estimator=Quadratic(interrupt_above=1.0), n_iter=40)
+    fitted = search(
+        estimator=Quadratic(interrupt_above=1.0), strategy="random", batch_size=2, n_iter=40
+    )
     with pytest.warns(UserWarning, match="Interrupted after"):
         fitted.fit(X_DUMMY)
     assert fitted.stop_reason_ == "interrupted"
+    assert 2 <= len(fitted.cv_results_["params"]) < 40
     assert all(p["x"] <= 1.0 for p in fitted.cv_results_["params"])
     assert hasattr(fitted, "best_estimator_") and fitted.best_params_["x"] <= 1.0
 

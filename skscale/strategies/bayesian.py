@@ -32,12 +32,28 @@ class Warping(NamedTuple):
 
     ``a = b = 1`` is the identity. Call it on unit-interval values (a
     range's ``to_unit``) to see where the model stretches the range.
+
+    Parameters
+    ----------
+    a, b : float
+        Shape parameters, learned within [0.25, 4].
     """
 
     a: float
     b: float
 
     def __call__(self, u):
+        """Warp unit-interval values.
+
+        Parameters
+        ----------
+        u : float or array-like of float in [0, 1]
+
+        Returns
+        -------
+        w : ndarray
+            Warped values, exactly 0 at 0 and 1 at 1.
+        """
         u = np.asarray(u, dtype=np.float64)
         # Exact at the ends (the core clips u away from 0 and 1 for its gradients).
         return np.where(u <= 0, 0.0, np.where(u >= 1, 1.0, kumaraswamy_cdf(u, self.a, self.b)))
@@ -112,6 +128,7 @@ class BayesianStrategy(Strategy):
         self._models = [_SubspaceModel(sub) for sub in space.subspaces]
         self._pending = []  # (model index, unit-cube point) asked, not yet told
         self._initial = self._initial_design()
+        self._n_initial = len(self._initial)
 
     # -- initial design ----------------------------------------------------
 
@@ -164,6 +181,9 @@ class BayesianStrategy(Strategy):
                 (j, p) for j, p in self._pending if not (j == i and np.array_equal(p, u))
             ]
             self._models[i].add(u, float(score))
+        # Results told from elsewhere (a warm start) stand in for design points.
+        n_known = sum(len(m.y) for m in self._models) + len(self._pending)
+        del self._initial[max(0, self._n_initial - n_known) :]
 
     def _locate(self, params):
         """The (sub-space index, unit-cube point) of a candidate, or None."""
