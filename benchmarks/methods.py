@@ -1,0 +1,255 @@
+"""The methods compared: skscale's strategies, the scaling ablation and the peers.
+
+Every method is a function ``(task, n_iter, seed, n_jobs=1) -> dict`` with
+
+- ``scores``: the cross-validated score of each evaluation, in evaluation
+  order (NaN for a failed one);
+- ``params``: the matching parameter dicts (for the scatter figure);
+- ``warping`` (skscale Bayesian only, when the search exposes ``warping_``):
+  ``{name: [a, b]}``, the learned Kumaraswamy parameters.
+
+``seed`` is the ``random_state`` of every method, peers included. Each peer
+gets the best scaling it supports: log where the task's range is log; the
+reverse-log ranges fall back to uniform, since no peer has that scaling.
+"""
+
+import time
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from skscale import Categorical, Continuous, ScaledSearchCV
+
+from .tasks import TASKS, linearized
+
+
+def _bayesian_missing():
+    from skscale.strategies import STRATEGIES
+
+    if "bayesian" not in STRATEGIES:
+        return "skscale has no 'bayesian' strategy yet"
+    return None
+
+
+def _module_missing(module):
+    def check():
+        try:
+            __import__(module)
+        except ImportError:
+            return f"{module} is not installed (pip install -e .[bench])"
+        return None
+
+    return check
+
+
+def _plain(value):
+    """A JSON-friendly copy of one parameter value (numpy scalars unwrapped)."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def _from_cv_results(results):
+    return {
+        "scores": [float(s) for s in results["mean_test_score"]],
+        "params": [{k: _plain(v) for k, v in p.items()} for p in results["params"]],
+    }
+
+
+# ------------------------------------------------------------------ skscale
+
+
+def _skscale(task, n_iter, seed, n_jobs=1, *, strategy, linear=False, batch_size=None):
+    X, y = task.load_data()
+    space = linearized(task.space) if linear else task.space
+    search = ScaledSearchCV(
+        task.make_estimator(), space, strategy=strategy, n_iter=n_iter,
+        scoring=task.scoring, cv=task.cv, n_jobs=n_jobs, refit=False,
+        random_state=seed, batch_size=batch_size,
+    ).fit(X, y)
+    result = _from_cv_results(search.cv_results_)
+    if hasattr(search, "warping_"):
+        result["warping"] = {k: [float(a), float(b)] for k, (a, b) in search.warping_.items()}
+    return result
+
+
+# -------------------------------------------------------------------- peers
+
+
+def sklearn_space(space):
+    """scipy distributions for ``RandomizedSearchCV``: loguniform where log."""
+    from scipy.stats import loguniform, randint, uniform
+
+    out = {}
+    for name, r in space.items():
+        if isinstance(r, Categorical):
+            out[name] = list(r.values)
+        elif isinstance(r, Continuous):
+            log = r.scaling == "log"
+            out[name] = loguniform(r.low, r.high) if log else uniform(r.low, r.high - r.low)
+        else:  # scipy has no log-uniform integer distribution
+            out[name] = randint(r.low, r.high + 1)
+    return out
+
+
+def _sklearn_random(task, n_iter, seed, n_jobs=1):
+    from sklearn.model_selection import RandomizedSearchCV
+
+    X, y = task.load_data()
+    search = RandomizedSearchCV(
+        task.make_estimator(), sklearn_space(task.space), n_iter=n_iter,
+        scoring=task.scoring, cv=task.cv, n_jobs=n_jobs, refit=False, random_state=seed,
+    ).fit(X, y)
+    return _from_cv_results(search.cv_results_)
+
+
+def skopt_space(space):
+    """scikit-optimize dimensions: log-uniform prior where log, integers included."""
+    from skopt import space as sk
+
+    out = {}
+    for name, r in space.items():
+        if isinstance(r, Categorical):
+            out[name] = sk.Categorical(list(r.values))
+            continue
+        prior = "log-uniform" if r.scaling == "log" else "uniform"
+        kind = sk.Real if isinstance(r, Continuous) else sk.Integer
+        out[name] = kind(r.low, r.high, prior=prior)
+    return out
+
+
+def _skopt(task, n_iter, seed, n_jobs=1):
+    from skopt import BayesSearchCV
+
+    X, y = task.load_data()
+    search = BayesSearchCV(
+        task.make_estimator(), skopt_space(task.space), n_iter=n_iter,
+        scoring=task.scoring, cv=task.cv, n_jobs=n_jobs, refit=False, random_state=seed,
+    ).fit(X, y)
+    return _from_cv_results(search.cv_results_)
+
+
+def optuna_space(space):
+    """optuna distributions: ``log=True`` where log, integers included."""
+    from optuna import distributions as od
+
+    out = {}
+    for name, r in space.items():
+        if isinstance(r, Categorical):
+            out[name] = od.CategoricalDistribution(list(r.values))
+            continue
+        kind = od.FloatDistribution if isinstance(r, Continuous) else od.IntDistribution
+        out[name] = kind(r.low, r.high, log=r.scaling == "log")
+    return out
+
+
+def _optuna(task, n_iter, seed, n_jobs=1):
+    import optuna
+    from optuna_integration import OptunaSearchCV
+
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    X, y = task.load_data()
+    search = OptunaSearchCV(
+        task.make_estimator(), optuna_space(task.space), n_trials=n_iter,
+        scoring=task.scoring, cv=task.cv, n_jobs=n_jobs, refit=False, random_state=seed,
+    ).fit(X, y)
+    trials = search.study_.trials  # in evaluation order; value None when failed
+    return {
+        "scores": [float("nan") if t.value is None else float(t.value) for t in trials],
+        "params": [{k: _plain(v) for k, v in t.params.items()} for t in trials],
+    }
+
+
+# ----------------------------------------------------------------- registry
+
+
+@dataclass(frozen=True)
+class Method:
+    """A registered method.
+
+    Parameters
+    ----------
+    run : callable
+        ``(task, n_iter, seed, n_jobs=1) -> dict`` (see the module docstring).
+    label : str
+        One line for the summary: what exactly runs.
+    missing : callable
+        Returns None when the method can run here, else the reason it cannot.
+    in_full : bool
+        Whether the full run includes it by default (``--methods all`` adds
+        the others).
+    """
+
+    run: Callable
+    label: str
+    missing: Callable = lambda: None
+    in_full: bool = True
+
+
+def _partial(strategy, **options):
+    def run(task, n_iter, seed, n_jobs=1):
+        return _skscale(task, n_iter, seed, n_jobs, strategy=strategy, **options)
+
+    return run
+
+
+METHODS = {
+    "skscale-random": Method(_partial("random"), "ScaledSearchCV(strategy='random')"),
+    "skscale-bayesian": Method(
+        _partial("bayesian"), "ScaledSearchCV(strategy='bayesian'), sequential",
+        _bayesian_missing,
+    ),
+    "skscale-bayesian-b4": Method(
+        _partial("bayesian", batch_size=4), "ScaledSearchCV(strategy='bayesian', batch_size=4)",
+        _bayesian_missing,
+    ),
+    "skscale-random-linear": Method(
+        _partial("random", linear=True), "skscale random, every range forced to linear",
+    ),
+    "skscale-bayesian-linear": Method(
+        _partial("bayesian", linear=True), "skscale bayesian, every range forced to linear",
+        _bayesian_missing,
+    ),
+    "sklearn-random": Method(
+        _sklearn_random, "sklearn RandomizedSearchCV, scipy loguniform/uniform/randint",
+    ),
+    # About 100 s of CPU per 64-evaluation search, nearly all of it refitting
+    # the GP (3 restarts) for every proposal: 200 searches would take ~3 h on
+    # two cores. Left out of the default full run; quick runs include it.
+    "skopt-bayes": Method(
+        _skopt, "skopt BayesSearchCV (GP, defaults), log-uniform priors",
+        _module_missing("skopt"), in_full=False,
+    ),
+    "optuna-tpe": Method(
+        _optuna, "optuna-integration OptunaSearchCV (TPE), log=True",
+        _module_missing("optuna_integration"),
+    ),
+}
+
+BASELINE = "skscale-random"  # what normalized scores and evaluations-to-match refer to
+
+
+def run_one(task_name, method_name, n_iter, seed, n_jobs=1):
+    """Run one (task, method, seed) search; the unit of work of the runner.
+
+    Returns
+    -------
+    record : dict
+        The method's result plus the identifying fields, ``seconds`` (wall
+        time of the whole search) and ``cpu_seconds`` (CPU time of this
+        process: close to the wall time of an unloaded machine when
+        ``n_jobs=1``, so it stays meaningful when other work shares the cores).
+    """
+    task, method = TASKS[task_name], METHODS[method_name]
+    with warnings.catch_warnings():
+        # Convergence, experimental-API and duplicate-point warnings of the
+        # peers would drown the progress lines; the scores tell the story.
+        warnings.simplefilter("ignore")
+        start, cpu_start = time.perf_counter(), time.process_time()
+        result = method.run(task, n_iter, seed, n_jobs)
+        seconds, cpu = time.perf_counter() - start, time.process_time() - cpu_start
+    return {
+        "task": task_name, "method": method_name, "n_iter": n_iter, "seed": seed,
+        "n_jobs": n_jobs, "seconds": seconds, "cpu_seconds": cpu,
+        "task_fingerprint": task.fingerprint, **result,
+    }

@@ -1,0 +1,191 @@
+"""``summary.md``: the methods x tasks tables, the timings and the context of a run."""
+
+import datetime
+import os
+import platform
+from importlib import metadata
+
+import numpy as np
+
+from .metrics import checkpoints
+
+PACKAGES = ["skscale", "scikit-learn", "numpy", "scipy", "scikit-optimize", "optuna",
+            "optuna-integration", "matplotlib"]
+
+
+def machine():
+    """One line: platform, CPU count, Python."""
+    return (f"{platform.platform()}, {os.cpu_count()} CPUs, "
+            f"Python {platform.python_version()}")
+
+
+def versions():
+    """``name version`` for every package the benchmark touches."""
+    out = []
+    for name in PACKAGES:
+        try:
+            out.append(f"{name} {metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            out.append(f"{name} (not installed)")
+    return ", ".join(out)
+
+
+def _table(header, rows):
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def _fmt(value, spec=".3g"):
+    return "–" if value is None or not np.isfinite(value) else format(value, spec)
+
+
+def _final(row, synthetic):
+    spec = ".3g" if synthetic else ".4f"
+    return f"{_fmt(row['final_mean'], spec)} ± {_fmt(row['final_std'], '.2g')}"
+
+
+def _matrix(tables, methods, cell, summary=None):
+    """Rows = methods, columns = tasks (+ an optional summary column)."""
+    tasks = list(tables)
+    header = ["method", *tasks] + ([summary[0]] if summary else [])
+    rows = []
+    for method in methods:
+        cells = [cell(task, tables[task][method]) if method in tables[task] else "–"
+                 for task in tasks]
+        if summary:
+            cells.append(summary[1](method))
+        rows.append([method, *cells])
+    return _table(header, rows)
+
+
+def write_summary(path, *, tables, tasks, methods, n_iter, info):
+    """Write ``summary.md``.
+
+    Parameters
+    ----------
+    path : path-like
+    tables : dict
+        Task name -> ``metrics.task_table`` rows.
+    tasks : dict
+        Task name -> Task.
+    methods : dict
+        Method name -> Method: the registry; those with stored runs are shown.
+    n_iter : int
+        Budget N.
+    info : dict
+        ``skipped`` {method: reason}, ``reference`` {task: entry},
+        ``reference_changes`` [str], ``overhead`` {optimiser: {n: s} or reason},
+        ``walltime`` (task, {method: {n_jobs: s}}) or None, ``elapsed`` seconds,
+        ``figures`` [file names], ``mode`` str, ``n_runs``, ``wall`` and ``cpu``: the
+        number of searches summarised and their summed wall and CPU seconds.
+    """
+    shown = [m for m in methods if any(m in t for t in tables.values())]
+    marks = checkpoints(n_iter)
+    replications = sorted({row["R"] for t in tables.values() for row in t.values()})
+    out = [
+        "# skscale benchmark summary",
+        "",
+        f"- Date: {datetime.date.today().isoformat()}; mode: {info['mode']}; this invocation "
+        f"took {info['elapsed'] / 60:.1f} min",
+        f"- Searches summarised: {info['n_runs']}, {info['wall'] / 60:.1f} worker-minutes of "
+        f"wall time, {info['cpu'] / 60:.1f} minutes of CPU (wall exceeds CPU when other "
+        "work shares the cores)",
+        f"- Machine: {machine()}",
+        f"- Versions: {versions()}",
+        f"- Budget N = {n_iter} evaluations per search; replications per (task, method): "
+        f"{', '.join(map(str, replications)) or 'none'} (seeds 0..R-1, the same "
+        "random_state for every method)",
+        "",
+        "Methods:",
+        *[f"- `{m}`: {methods[m].label}" for m in shown],
+        *[f"- `{m}`: **skipped**, {reason}" for m, reason in info["skipped"].items()],
+        *[f"- `{m}`: not run here (`--methods {m}` adds it; stored runs merge)"
+          for m in methods if m not in shown and m not in info["skipped"]],
+        "",
+        f"## Best result after N = {n_iter} evaluations (mean ± std over replications)",
+        "",
+        "Synthetic tasks: regret to the known optimum (lower is better). Real tasks: "
+        "cross-validated score (accuracy, or R² for elasticnet; higher is better).",
+        "",
+        _matrix(tables, shown, lambda t, r: _final(r, tasks[t].suite == "synthetic")),
+    ]
+
+    def median_normalized(method):
+        values = [tables[t][method]["normalized"].get(n_iter) for t in tables
+                  if method in tables[t]]
+        values = [v for v in values if v is not None and np.isfinite(v)]
+        return _fmt(np.median(values) if values else None, ".0f")
+
+    def median_match(method):
+        ratios = [(tables[t][method]["to_match"] or np.inf) / n_iter for t in tables
+                  if method in tables[t]]
+        return _fmt(np.median(ratios) if ratios else None, ".2f")
+
+    out += [
+        "",
+        f"## Normalized score at {' / '.join(map(str, marks))} evaluations",
+        "",
+        "Bayesmark-style, in regret terms: 100 × (1 − regret(method, n) / regret(skscale "
+        "random, n)) on mean curves; 0 = skscale random search at the same budget, "
+        "100 = the optimum, negative = worse than random (unbounded: on a task where random "
+        "search gets within 0.001 of the reference, a method 0.01 off scores −900). Last "
+        "column: median over tasks at N, which such outliers do not swamp.",
+        "",
+        _matrix(
+            tables, shown,
+            lambda t, r: " / ".join(_fmt(r["normalized"].get(n), ".0f") for n in marks),
+            ("median", median_normalized),
+        ),
+        "",
+        f"## Evaluations needed to match random search's mean at N = {n_iter}",
+        "",
+        "Smallest n at which the method's mean best-so-far reaches skscale random search's "
+        "mean after N evaluations, as n/N (the design notes claim about 1/4 for Bayesian "
+        "optimisation); – means never within N. Last column: median over tasks (never = ∞).",
+        "",
+        _matrix(
+            tables, shown,
+            lambda t, r: "–" if r["to_match"] is None else f"{r['to_match'] / n_iter:.2f}",
+            ("median", median_match),
+        ),
+        "",
+        "## Wall time per search (seconds, n_jobs = 1, mean over replications)",
+        "",
+        _matrix(tables, shown, lambda t, r: _fmt(r["seconds"], ".2f")),
+    ]
+    if info.get("walltime"):
+        task, by_method = info["walltime"]
+        rows = [[m, _fmt(s.get(1), ".2f"), _fmt(s.get(2), ".2f"),
+                 _fmt(s[1] / s[2] if s.get(1) and s.get(2) else None, ".2f")]
+                for m, s in by_method.items()]
+        out += ["", f"## Wall time of one search on {task}, n_jobs = 1 and 2 (seed 0, N = "
+                f"{n_iter})", "", _table(["method", "n_jobs=1 (s)", "n_jobs=2 (s)",
+                                          "speed-up"], rows)]
+    overhead = info.get("overhead") or {}
+    sizes = sorted({int(n) for v in overhead.values() if isinstance(v, dict) for n in v})
+    if overhead:
+        rows = []
+        for name, by_n in overhead.items():
+            if isinstance(by_n, str):
+                rows.append([name, f"skipped: {by_n}", *[""] * (len(sizes) - 1)])
+            else:
+                by_n = {int(k): v for k, v in by_n.items()}
+                rows.append([name, *[_fmt(by_n.get(n), ".3g") for n in sizes]])
+        out += ["", "## Proposal overhead (seconds per proposal, 6 dimensions)", "",
+                "Time of telling one result and asking the next candidate, with n observations "
+                "already told (cheap synthetic scores; no model training in it).", "",
+                _table(["optimiser", *[f"n={n}" for n in sizes]], rows)]
+    reference = info.get("reference") or {}
+    if reference:
+        rows = [[t, f"{e['score']:.6g}", f"{e['method']}, seed {e['seed']}, N={e['n_iter']}"]
+                for t, e in sorted(reference.items())]
+        out += ["", "## Reference scores of the real tasks (results/reference.json)", "",
+                _table(["task", "best score seen", "found by"], rows), ""]
+        changes = info.get("reference_changes") or []
+        out += (["Updated by this run:", *[f"- {c}" for c in changes]] if changes
+                else ["Not changed by this run."])
+    if info.get("figures"):
+        out += ["", "## Figures", "", *[f"- [{f}]({f})" for f in info["figures"]]]
+    path.write_text("\n".join(out) + "\n")
+    return path

@@ -1,0 +1,45 @@
+"""Smoke tests of the benchmark harness (benchmarks/): seconds, not a benchmark."""
+
+import math
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks import metrics, storage  # noqa: E402
+from benchmarks.methods import run_one  # noqa: E402
+from benchmarks.tasks import TASKS  # noqa: E402
+from benchmarks.tasks.synthetic import PROBLEMS  # noqa: E402
+
+
+@pytest.mark.parametrize("name", sorted(PROBLEMS))
+def test_synthetic_optimum_is_attained_and_never_beaten(name):
+    problem = PROBLEMS[name]
+    rng = np.random.RandomState(0)
+    for _ in range(200):
+        params = {n: r.rvs(random_state=rng) for n, r in problem.space().items()}
+        assert problem.value(params) >= problem.minimum - 1e-9
+
+
+def test_search_runs_end_to_end_and_round_trips(tmp_path):
+    record = run_one("branin-2d", "skscale-random", 5, seed=0)
+    assert len(record["scores"]) == len(record["params"]) == 5
+    assert max(record["scores"]) <= TASKS["branin-2d"].optimum
+    assert run_one("branin-2d", "skscale-random", 5, seed=0)["scores"] == record["scores"]
+
+    storage.save_run(tmp_path, {**record, "scores": [math.nan, *record["scores"][1:]]})
+    [loaded] = storage.load_runs(tmp_path, 5, TASKS)
+    assert math.isnan(loaded["scores"][0])
+    curve = metrics.best_so_far(loaded["scores"])
+    assert math.isnan(curve[0]) and np.all(np.diff(curve[1:]) >= 0)
+
+
+def test_normalized_score_and_evaluations_to_match():
+    baseline = np.array([4.0, 2.0, 1.0, 1.0])
+    method = np.array([2.0, 1.0, 0.5, 0.0])
+    assert metrics.normalized_score(method, baseline).tolist() == [50.0, 50.0, 50.0, 100.0]
+    assert metrics.evals_to_match(method, baseline[-1]) == 2
+    assert metrics.evals_to_match(baseline + 1, baseline[-1]) is None
