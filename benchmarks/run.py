@@ -36,7 +36,7 @@ REFERENCE = RESULTS / "reference.json"
 MODES = {  # replications per suite, budget, output folder, proposal-overhead sizes
     # The protocol: R = 50 where a task is cheap (synthetic), at least 20 otherwise.
     "full": dict(replications={"synthetic": 50, "real": 20}, budget=64, out=RESULTS,
-                 overhead=[10, 20, 50, 100, 200, 500]),
+                 overhead=[10, 20, 50, 100, 200, 300, 500]),
     "quick": dict(replications={"synthetic": 3, "real": 3}, budget=16, out=RESULTS / "quick",
                   overhead=[10, 20, 50, 100]),
 }
