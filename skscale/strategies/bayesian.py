@@ -69,6 +69,14 @@ def initial_design_size(n_columns, n_iter):
     return max(3, min(n_columns + 2, n_iter // 2))
 
 
+def _already_known(known, U):
+    """Which rows of ``U`` (m, d) coincide with a row of ``known`` (k, d)."""
+    if not len(known):
+        return np.zeros(len(U), dtype=bool)
+    distance = np.abs(U[:, None, :] - known[None, :, :]).max(axis=2)
+    return distance.min(axis=1) <= 1e-9
+
+
 class _SubspaceModel:
     """The observations of one sub-space and the model fitted to them."""
 
@@ -194,8 +202,7 @@ class BayesianStrategy(Strategy):
         return None
 
     def _is_known(self, i, u):
-        known = self._known_points(i)
-        return bool(len(known)) and bool(np.any(np.all(np.abs(known - u) <= 1e-9, axis=1)))
+        return bool(_already_known(self._known_points(i), u[None, :])[0])
 
     def _known_points(self, i):
         pending = [p for j, p in self._pending if j == i]
@@ -233,11 +240,9 @@ class BayesianStrategy(Strategy):
             candidates = model.enumerated
         else:
             candidates = model.subspace.random_points(64, self.random_state)
-        known = self._known_points(i)
-        for u in candidates[self.random_state.permutation(len(candidates))]:
-            if not len(known) or not np.any(np.all(np.abs(known - u) <= 1e-9, axis=1)):
-                return u
-        return None
+        candidates = candidates[self.random_state.permutation(len(candidates))]
+        fresh = candidates[~_already_known(self._known_points(i), candidates)]
+        return fresh[0] if len(fresh) else None
 
     def _fit(self, i):
         """The model of sub-space ``i``, refitted if new results came in."""
