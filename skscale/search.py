@@ -297,8 +297,8 @@ class ScaledSearchCV(BaseSearchCV):
         results = super()._format_results(candidate_params, n_splits, out, more_results)
         if self._warm_rows is not None:
             results = merge_results(self._warm_rows, results)
-        for key in [k for k in results if k.startswith("rank_test_")]:
-            results[key] = rank_scores(results["mean_" + key[len("rank_") :]])
+        for key in [k for k in results if k.startswith("mean_test_")]:
+            results["rank_" + key[len("mean_") :]] = rank_scores(results[key])
         return results
 
     def _run_search(self, evaluate_candidates, callback_ctx=None):

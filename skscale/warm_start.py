@@ -68,7 +68,7 @@ def select_rows(results, space):
 
 
 def merge_results(earlier, new):
-    """Earlier rows first, then this search's (the caller recomputes ranks)."""
+    """Earlier rows first, then this search's; ranks are left to the caller."""
     n_old, n_new = len(earlier["params"]), len(new["params"])
     merged = {}
     for key, values in new.items():
@@ -81,7 +81,5 @@ def merge_results(earlier, new):
     params = list(earlier["params"]) + list(new["params"])
     merged.update(_yield_masked_array_for_each_param(params))
     merged["params"] = params
-    for key in [k for k in new if k.startswith("rank_")]:
-        merged[key] = np.ones(n_old + n_new, dtype=np.int32)
     merged["warm_start"] = np.r_[np.ones(n_old, dtype=bool), np.zeros(n_new, dtype=bool)]
     return merged
