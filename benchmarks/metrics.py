@@ -8,6 +8,7 @@ n - 1 the state after n evaluations.
 """
 
 import numpy as np
+from scipy import stats
 
 from .methods import BASELINE
 
@@ -39,6 +40,20 @@ def evals_to_match(mean_regret, target):
     """Smallest n with ``mean_regret[n - 1] <= target``, or None if never reached."""
     hits = np.flatnonzero(mean_regret <= target)
     return int(hits[0]) + 1 if hits.size else None
+
+
+def rank_test(final_a, final_b):
+    """Two-sided Mann-Whitney U p-value for two samples of final regrets.
+
+    Replications of different methods share a seed but no randomness, so the
+    samples are independent, not paired. NaN when either has fewer than two
+    finite values.
+    """
+    final_a = np.asarray(final_a)[np.isfinite(final_a)]
+    final_b = np.asarray(final_b)[np.isfinite(final_b)]
+    if min(final_a.size, final_b.size) < 2:
+        return float("nan")
+    return float(stats.mannwhitneyu(final_a, final_b, alternative="two-sided").pvalue)
 
 
 def normalized_score(mean_regret, baseline_regret):
@@ -84,7 +99,8 @@ def task_table(task, by_method, optimum, n_iter):
         value at N over replications (regret for synthetic tasks, score for
         real ones); ``normalized``: {n: score} at the checkpoints;
         ``to_match``: evaluations to reach the baseline's mean regret at N
-        (None: never, or no baseline); ``seconds``: mean wall time per run.
+        (None: never, or no baseline); ``seconds``: mean wall time per run;
+        ``final_regret``: (R,) regret at N of each replication.
     """
     curves = {m: regret_curves(runs, optimum) for m, runs in by_method.items()}
     base = curves.get(BASELINE)
@@ -97,6 +113,7 @@ def task_table(task, by_method, optimum, n_iter):
             "R": len(regret),
             "final_mean": float(np.nanmean(final)),
             "final_std": float(np.nanstd(final)),
+            "final_regret": regret[:, -1],
             "seconds": float(np.mean([r["seconds"] for r in by_method[method]])),
             "normalized": {},
             "to_match": None,

@@ -7,8 +7,9 @@ from importlib import metadata
 
 import numpy as np
 
-from .metrics import checkpoints
+from .metrics import checkpoints, rank_test
 
+HEAD_TO_HEAD = "skscale-bayesian"  # the method compared with every other one
 PACKAGES = ["skscale", "scikit-learn", "numpy", "scipy", "scikit-optimize", "optuna",
             "optuna-integration", "matplotlib"]
 
@@ -43,6 +44,48 @@ def _fmt(value, spec=".3g"):
 def _final(row, synthetic):
     spec = ".3g" if synthetic else ".4f"
     return f"{_fmt(row['final_mean'], spec)} ± {_fmt(row['final_std'], '.2g')}"
+
+
+def _replications_line(replications):
+    if not replications:
+        return "none"
+    if len(replications) == 1:
+        return str(replications[0])
+    return f"{replications[0]} to {replications[-1]}, see the table below"
+
+
+def _head_to_head(tables, others, n_iter):
+    """Lines of the section comparing HEAD_TO_HEAD's final regrets with each method's."""
+    verdicts = {}
+
+    def cell(task, row):
+        ours = tables[task].get(HEAD_TO_HEAD)
+        if ours is None:
+            return "–"
+        p = rank_test(ours["final_regret"], row["final_regret"])
+        diff = np.nanmean(row["final_regret"]) - np.nanmean(ours["final_regret"])
+        word = "better" if diff > 0 else "worse" if diff < 0 else "tie"
+        verdicts.setdefault(row["method"], []).append((word, p))
+        return f"{word}, p={_fmt(p, '.2g')}"
+
+    def count(method):
+        found = verdicts.get(method, [])
+        better = sum(w == "better" for w, _ in found)
+        worse = sum(w == "worse" for w, _ in found)
+        sure = [w for w, p in found if p < 0.05]
+        return (f"{better} / {worse} ({sure.count('better')} / {sure.count('worse')})")
+
+    rows = {t: {m: {**r, "method": m} for m, r in by.items()} for t, by in tables.items()}
+    return [
+        f"## {HEAD_TO_HEAD} against each method at N = {n_iter}",
+        "",
+        f"Per task: is {HEAD_TO_HEAD}'s mean final regret lower (better) or higher (worse) "
+        "than the method's, and the two-sided Mann–Whitney U p-value over the "
+        "replications. Last column: tasks better / worse (of those, with p < 0.05). Over "
+        "10 tasks, one p < 0.05 in either direction is likely by chance alone.",
+        "",
+        _matrix(rows, others, cell, ("better / worse (p < 0.05)", count)),
+    ]
 
 
 def _matrix(tables, methods, cell, summary=None):
@@ -94,8 +137,8 @@ def write_summary(path, *, tables, tasks, methods, n_iter, info):
         f"- Machine: {machine()}",
         f"- Versions: {versions()}",
         f"- Budget N = {n_iter} evaluations per search; replications per (task, method): "
-        f"{', '.join(map(str, replications)) or 'none'} (seeds 0..R-1, the same "
-        "random_state for every method)",
+        f"{_replications_line(replications)} (seeds 0..R-1, the same random_state for "
+        "every method)",
         "",
         "Methods:",
         *[f"- `{m}`: {methods[m].label}" for m in shown],
@@ -110,6 +153,15 @@ def write_summary(path, *, tables, tasks, methods, n_iter, info):
         "",
         _matrix(tables, shown, lambda t, r: _final(r, tasks[t].suite == "synthetic")),
     ]
+    if any(HEAD_TO_HEAD in t for t in tables.values()):
+        out += ["", *_head_to_head(tables, [m for m in shown if m != HEAD_TO_HEAD], n_iter)]
+    if len(replications) > 1:
+        # Means over different numbers of seeds are equally unbiased, not equally precise.
+        out += ["", "## Replications R per (task, method)", "",
+                "Every mean and spread in this summary is over these seeds 0..R-1; a smaller "
+                "R gives a less precise mean (its standard error is std / √R), not a biased "
+                "one.", "",
+                _matrix(tables, shown, lambda t, r: str(r["R"]))]
 
     def median_normalized(method):
         values = [tables[t][method]["normalized"].get(n_iter) for t in tables

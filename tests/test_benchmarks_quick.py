@@ -43,3 +43,10 @@ def test_normalized_score_and_evaluations_to_match():
     assert metrics.normalized_score(method, baseline).tolist() == [50.0, 50.0, 50.0, 100.0]
     assert metrics.evals_to_match(method, baseline[-1]) == 2
     assert metrics.evals_to_match(baseline + 1, baseline[-1]) is None
+
+
+def test_rank_test_separates_distinct_samples_only():
+    low, high = np.arange(10.0), np.arange(10.0) + 100
+    assert metrics.rank_test(low, high) < 0.001
+    assert metrics.rank_test(low, low[::-1]) > 0.9
+    assert math.isnan(metrics.rank_test([1.0, math.nan], high))
