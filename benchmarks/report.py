@@ -208,6 +208,8 @@ def write_summary(path, *, tables, tasks, methods, n_iter, info):
     ]
     if info.get("walltime"):
         task, by_method = info["walltime"]
+        # n_jobs keys are strings once timing.json has been read back.
+        by_method = {m: {int(k): v for k, v in s.items()} for m, s in by_method.items()}
         rows = [[m, _fmt(s.get(1), ".2f"), _fmt(s.get(2), ".2f"),
                  _fmt(s[1] / s[2] if s.get(1) and s.get(2) else None, ".2f")]
                 for m, s in by_method.items()]
