@@ -59,14 +59,19 @@ def _from_cv_results(results):
 # ------------------------------------------------------------------ skscale
 
 
-def _skscale(task, n_iter, seed, n_jobs=1, *, strategy, linear=False, batch_size=None):
+def _fit_search(search_class, task, space, seed, n_jobs, **options):
+    """Fit one search on ``task`` with the settings every method shares."""
     X, y = task.load_data()
-    space = linearized(task.space) if linear else task.space
-    search = ScaledSearchCV(
-        task.make_estimator(), space, strategy=strategy, n_iter=n_iter,
-        scoring=task.scoring, cv=task.cv, n_jobs=n_jobs, refit=False,
-        random_state=seed, batch_size=batch_size,
+    return search_class(
+        task.make_estimator(), space, scoring=task.scoring, cv=task.cv, n_jobs=n_jobs,
+        refit=False, random_state=seed, **options,
     ).fit(X, y)
+
+
+def _skscale(task, n_iter, seed, n_jobs=1, *, strategy, linear=False, batch_size=None):
+    space = linearized(task.space) if linear else task.space
+    search = _fit_search(ScaledSearchCV, task, space, seed, n_jobs, strategy=strategy,
+                         n_iter=n_iter, batch_size=batch_size)
     result = _from_cv_results(search.cv_results_)
     if hasattr(search, "warping_"):
         result["warping"] = {k: [float(a), float(b)] for k, (a, b) in search.warping_.items()}
@@ -95,11 +100,8 @@ def sklearn_space(space):
 def _sklearn_random(task, n_iter, seed, n_jobs=1):
     from sklearn.model_selection import RandomizedSearchCV
 
-    X, y = task.load_data()
-    search = RandomizedSearchCV(
-        task.make_estimator(), sklearn_space(task.space), n_iter=n_iter,
-        scoring=task.scoring, cv=task.cv, n_jobs=n_jobs, refit=False, random_state=seed,
-    ).fit(X, y)
+    search = _fit_search(RandomizedSearchCV, task, sklearn_space(task.space), seed, n_jobs,
+                         n_iter=n_iter)
     return _from_cv_results(search.cv_results_)
 
 
@@ -121,11 +123,8 @@ def skopt_space(space):
 def _skopt(task, n_iter, seed, n_jobs=1):
     from skopt import BayesSearchCV
 
-    X, y = task.load_data()
-    search = BayesSearchCV(
-        task.make_estimator(), skopt_space(task.space), n_iter=n_iter,
-        scoring=task.scoring, cv=task.cv, n_jobs=n_jobs, refit=False, random_state=seed,
-    ).fit(X, y)
+    search = _fit_search(BayesSearchCV, task, skopt_space(task.space), seed, n_jobs,
+                         n_iter=n_iter)
     return _from_cv_results(search.cv_results_)
 
 
@@ -148,11 +147,8 @@ def _optuna(task, n_iter, seed, n_jobs=1):
     from optuna_integration import OptunaSearchCV
 
     optuna.logging.set_verbosity(optuna.logging.WARNING)
-    X, y = task.load_data()
-    search = OptunaSearchCV(
-        task.make_estimator(), optuna_space(task.space), n_trials=n_iter,
-        scoring=task.scoring, cv=task.cv, n_jobs=n_jobs, refit=False, random_state=seed,
-    ).fit(X, y)
+    search = _fit_search(OptunaSearchCV, task, optuna_space(task.space), seed, n_jobs,
+                         n_trials=n_iter)
     trials = search.study_.trials  # in evaluation order; value None when failed
     return {
         "scores": [float("nan") if t.value is None else float(t.value) for t in trials],

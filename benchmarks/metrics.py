@@ -12,6 +12,8 @@ from scipy import stats
 
 from .methods import BASELINE
 
+HEAD_TO_HEAD = "skscale-bayesian"  # the method each other one is tested against
+
 
 def best_so_far(scores):
     """Running maximum of ``scores``, NaN (failed) entries ignored.
@@ -100,7 +102,9 @@ def task_table(task, by_method, optimum, n_iter):
         real ones); ``normalized``: {n: score} at the checkpoints;
         ``to_match``: evaluations to reach the baseline's mean regret at N
         (None: never, or no baseline); ``seconds``: mean wall time per run;
-        ``final_regret``: (R,) regret at N of each replication.
+        ``head_to_head``: (verdict, p) of HEAD_TO_HEAD against this method at
+        N, verdict "better", "worse" or "tie" for HEAD_TO_HEAD's mean regret and
+        p from ``rank_test`` (None for HEAD_TO_HEAD itself, or without it).
     """
     curves = {m: regret_curves(runs, optimum) for m, runs in by_method.items()}
     base = curves.get(BASELINE)
@@ -113,7 +117,6 @@ def task_table(task, by_method, optimum, n_iter):
             "R": len(regret),
             "final_mean": float(np.nanmean(final)),
             "final_std": float(np.nanstd(final)),
-            "final_regret": regret[:, -1],
             "seconds": float(np.mean([r["seconds"] for r in by_method[method]])),
             "normalized": {},
             "to_match": None,
@@ -123,4 +126,12 @@ def task_table(task, by_method, optimum, n_iter):
             row["normalized"] = {n: float(normalized[n - 1]) for n in checkpoints(n_iter)}
             row["to_match"] = evals_to_match(mean, base_mean[-1])
         rows[method] = row
+    ours = curves.get(HEAD_TO_HEAD)
+    for method, row in rows.items():
+        if ours is not None and method != HEAD_TO_HEAD:
+            diff = np.nanmean(curves[method][:, -1]) - np.nanmean(ours[:, -1])
+            verdict = "better" if diff > 0 else "worse" if diff < 0 else "tie"
+            row["head_to_head"] = verdict, rank_test(ours[:, -1], curves[method][:, -1])
+        else:
+            row["head_to_head"] = None
     return rows

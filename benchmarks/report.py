@@ -7,9 +7,8 @@ from importlib import metadata
 
 import numpy as np
 
-from .metrics import checkpoints, rank_test
+from .metrics import HEAD_TO_HEAD, checkpoints
 
-HEAD_TO_HEAD = "skscale-bayesian"  # the method compared with every other one
 PACKAGES = ["skscale", "scikit-learn", "numpy", "scipy", "scikit-optimize", "optuna",
             "optuna-integration", "matplotlib"]
 
@@ -56,26 +55,19 @@ def _replications_line(replications):
 
 def _head_to_head(tables, others, n_iter):
     """Lines of the section comparing HEAD_TO_HEAD's final regrets with each method's."""
-    verdicts = {}
 
     def cell(task, row):
-        ours = tables[task].get(HEAD_TO_HEAD)
-        if ours is None:
-            return "–"
-        p = rank_test(ours["final_regret"], row["final_regret"])
-        diff = np.nanmean(row["final_regret"]) - np.nanmean(ours["final_regret"])
-        word = "better" if diff > 0 else "worse" if diff < 0 else "tie"
-        verdicts.setdefault(row["method"], []).append((word, p))
-        return f"{word}, p={_fmt(p, '.2g')}"
+        found = row["head_to_head"]
+        return "–" if found is None else f"{found[0]}, p={_fmt(found[1], '.2g')}"
 
     def count(method):
-        found = verdicts.get(method, [])
+        found = [tables[t][method]["head_to_head"] for t in tables if method in tables[t]]
+        found = [v for v in found if v is not None]
+        sure = [w for w, p in found if p < 0.05]
         better = sum(w == "better" for w, _ in found)
         worse = sum(w == "worse" for w, _ in found)
-        sure = [w for w, p in found if p < 0.05]
-        return (f"{better} / {worse} ({sure.count('better')} / {sure.count('worse')})")
+        return f"{better} / {worse} ({sure.count('better')} / {sure.count('worse')})"
 
-    rows = {t: {m: {**r, "method": m} for m, r in by.items()} for t, by in tables.items()}
     return [
         f"## {HEAD_TO_HEAD} against each method at N = {n_iter}",
         "",
@@ -84,7 +76,7 @@ def _head_to_head(tables, others, n_iter):
         "replications. Last column: tasks better / worse (of those, with p < 0.05). Over "
         "10 tasks, one p < 0.05 in either direction is likely by chance alone.",
         "",
-        _matrix(rows, others, cell, ("better / worse (p < 0.05)", count)),
+        _matrix(tables, others, cell, ("better / worse (p < 0.05)", count)),
     ]
 
 
