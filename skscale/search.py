@@ -5,7 +5,6 @@ scikit-learn's ``BaseSearchCV`` owns cross-validation, joblib, scoring,
 that asks a strategy for candidates, evaluates them and tells it the scores.
 """
 
-import math
 import numbers
 import warnings
 
@@ -15,11 +14,14 @@ from sklearn.model_selection._search import BaseSearchCV
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 
+from .fidelity import SCHEDULES, rank_full_resource_first
 from .progress import ProgressReport
+from .resource import resolve_resource
 from .space import SearchSpace
 from .stopping import StopCriteria
 from .strategies import STRATEGIES
-from .warm_start import earlier_results, merge_results, select_rows
+from .strategies.multifidelity import MultiFidelityStrategy
+from .warm_start import earlier_results, merge_results
 
 
 def rank_scores(means):
@@ -68,7 +70,10 @@ class ScaledSearchCV(BaseSearchCV):
         Number of candidates to evaluate. For ``"grid"`` it is the budget that
         sets the number of points per numeric range when ``grid_points`` is
         None; the full grid is always evaluated, and may be larger when the
-        lists of choices alone exceed it.
+        lists of choices alone exceed it. With a ``resource``, it is the
+        budget in full-resource evaluations: the search spends at most about
+        ``n_iter * max_resource`` resource units per fold, what ``n_iter``
+        ordinary evaluations cost, however they are split among levels.
     scoring : str, callable, list, tuple or dict, default=None
         As in scikit-learn. With several metrics, the strategy follows the
         one named by ``refit`` (the first in sorted order when ``refit`` is
@@ -127,6 +132,34 @@ class ScaledSearchCV(BaseSearchCV):
         outside are dropped with a warning. ``n_iter`` counts new evaluations
         only. The earlier scores are used as they are: they should come from
         the same data and scoring.
+    resource : str, default=None
+        Multi-fidelity search (see the user guide): evaluate many
+        configurations cheaply and only the best with the full resource.
+        None evaluates every candidate in full. ``"n_samples"`` subsamples
+        each training fold (the test folds stay whole, so scores at every
+        level are comparable). Any other string names an integer parameter
+        of the estimator (``"max_iter"``, ``"n_estimators"``,
+        ``"clf__max_iter"``), which must not be in ``param_distributions``.
+    min_resource : int or "auto", default="auto"
+        Smallest resource. ``"auto"``: ``max_resource / reduction_factor**3``
+        rounded up (four levels), but at least 1 for a parameter and, for
+        ``"n_samples"``, at least 20 samples and 5 per class for a classifier.
+    max_resource : int or "auto", default="auto"
+        Largest resource, at which the best candidate is chosen and refitted.
+        ``"auto"``: the estimator's own value of the parameter, or the size of
+        the smallest training fold for ``"n_samples"`` (the refit uses all
+        the data, as usual).
+    reduction_factor : float, default=3
+        Ratio between consecutive resource levels: each rung keeps the best
+        ``1 / reduction_factor`` of its configurations for the next level.
+    schedule : {"hyperband", "successive_halving"}, default="hyperband"
+        ``"hyperband"`` cycles through brackets that start at every level,
+        down to full-resource evaluation of fresh configurations, so it stays
+        robust when low-resource scores mislead. ``"successive_halving"``
+        repeats the bracket that starts at ``min_resource``: faster when
+        low-resource scores rank configurations well. With
+        ``strategy="bayesian"`` fresh configurations come from a model fitted
+        on the highest level with enough results (BOHB).
 
     Attributes
     ----------
@@ -151,6 +184,12 @@ class ScaledSearchCV(BaseSearchCV):
         Whether several metrics were used.
     search_space_ : SearchSpace
         The resolved search space: each parameter's range and scaling.
+    resource_levels_ : list of int
+        With a ``resource``: the resource levels used, increasing. Each row of
+        ``cv_results_`` is one (configuration, level) evaluation, with the
+        columns ``n_resources``, ``iter`` (the rung within its bracket) and
+        ``bracket``. Only rows at the last level can be ``best_index_``: the
+        ranks put every row at a lower level after all full-resource ones.
     n_candidates_ : int
         Number of candidates this fit evaluated and recorded in ``cv_results_``
         (warm-start rows excluded).
@@ -215,6 +254,11 @@ class ScaledSearchCV(BaseSearchCV):
         "target_score": [numbers.Real, None],
         "patience": [Interval(numbers.Integral, 1, None, closed="left"), None],
         "warm_start": ["boolean", dict, HasMethods(["fit"]), None],
+        "resource": [str, None],
+        "min_resource": [Interval(numbers.Integral, 1, None, closed="left"), StrOptions({"auto"})],
+        "max_resource": [Interval(numbers.Integral, 1, None, closed="left"), StrOptions({"auto"})],
+        "reduction_factor": [Interval(numbers.Real, 1, None, closed="neither")],
+        "schedule": [StrOptions(set(SCHEDULES))],
     }
 
     def __init__(
@@ -239,6 +283,11 @@ class ScaledSearchCV(BaseSearchCV):
         target_score=None,
         patience=None,
         warm_start=False,
+        resource=None,
+        min_resource="auto",
+        max_resource="auto",
+        reduction_factor=3,
+        schedule="hyperband",
     ):
         super().__init__(
             estimator=estimator,
@@ -261,6 +310,34 @@ class ScaledSearchCV(BaseSearchCV):
         self.target_score = target_score
         self.patience = patience
         self.warm_start = warm_start
+        self.resource = resource
+        self.min_resource = min_resource
+        self.max_resource = max_resource
+        self.reduction_factor = reduction_factor
+        self.schedule = schedule
+
+    def fit(self, X, y=None, **params):
+        """Run the search and refit the best candidate, as in scikit-learn.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,) or None
+        **params : dict
+            Passed to the estimator's ``fit``, the scorer and the splitter
+            (``groups``), as in scikit-learn.
+
+        Returns
+        -------
+        self : object
+        """
+        # The resource levels depend on the data (fold sizes, classes), which
+        # scikit-learn's fit does not hand to _run_search.
+        self._fit_data = (X, y, params.get("groups"))
+        try:
+            return super().fit(X, y, **params)
+        finally:
+            del self._fit_data
 
     def _make_strategy(self, earlier):
         """Resolve the space and build the strategy (all argument checks)."""
@@ -278,8 +355,14 @@ class ScaledSearchCV(BaseSearchCV):
         if earlier is not None and isinstance(self.random_state, numbers.Integral):
             # A continued search must not draw the candidates of the first fit again.
             rng = np.random.RandomState([self.random_state, len(earlier["params"])])
-        strategy = STRATEGIES[self.strategy](
-            space, self.n_iter, rng, grid_points=self.grid_points, batch_size=self.batch_size
+        options = dict(grid_points=self.grid_points, batch_size=self.batch_size)
+        if self.resource is None:
+            return space, STRATEGIES[self.strategy](space, self.n_iter, rng, **options)
+        resource = resolve_resource(self, space, *self._fit_data, rng)
+        self.resource_levels_ = resource.levels
+        strategy = MultiFidelityStrategy(
+            space, self.n_iter, rng, base=STRATEGIES[self.strategy], resource=resource,
+            factor=self.reduction_factor, schedule=self.schedule, **options,
         )
         return space, strategy
 
@@ -298,7 +381,12 @@ class ScaledSearchCV(BaseSearchCV):
         if self._warm_rows is not None:
             results = merge_results(self._warm_rows, results)
         for key in [k for k in results if k.startswith("mean_test_")]:
-            results["rank_" + key[len("mean_") :]] = rank_scores(results[key])
+            ranks = rank_scores(results[key])
+            if self.resource is not None:
+                ranks = rank_full_resource_first(
+                    results[key], results["n_resources"], self.resource_levels_[-1], rank_scores
+                )
+            results["rank_" + key[len("mean_") :]] = ranks
         return results
 
     def _run_search(self, evaluate_candidates, callback_ctx=None):
@@ -313,7 +401,7 @@ class ScaledSearchCV(BaseSearchCV):
         stop = StopCriteria(self.max_time, self.target_score, self.patience)
         self._warm_rows = None
         if earlier is not None:
-            self._warm_rows = select_rows(earlier, self.search_space_)
+            self._warm_rows = strategy.select_warm_rows(earlier)
             if self._warm_rows["params"]:
                 strategy.tell(
                     self._warm_rows["params"],
@@ -331,7 +419,7 @@ class ScaledSearchCV(BaseSearchCV):
         search_ctx = None
         if callback_ctx is not None:  # scikit-learn >= 1.9 callbacks (progress bars)
             search_ctx = callback_ctx.subcontext(
-                task_name="search", max_subtasks=math.ceil(n_planned / round_size)
+                task_name="search", max_subtasks=strategy.n_rounds(round_size)
             ).call_on_fit_task_begin(estimator=self)
         results, n_done, last_failure = {}, 0, None
         self.failed_candidates_ = []
@@ -349,7 +437,9 @@ class ScaledSearchCV(BaseSearchCV):
                     self.stop_reason_ = "exhausted"
                     break
                 try:
-                    results = self._evaluate_round(evaluate_candidates, candidates, search_ctx)
+                    results = self._evaluate_round(
+                        evaluate_candidates, candidates, search_ctx, strategy.round_options()
+                    )
                     scores = results[self._guiding_metric(results)][-len(candidates) :]
                 except ValueError as error:
                     # scikit-learn raises when every fit of one call fails. For a
@@ -371,7 +461,8 @@ class ScaledSearchCV(BaseSearchCV):
                 n_done += len(candidates)
                 self._report(progress, n_done, results)
                 if results:
-                    new_scores = results[self._guiding_metric(results)][n_warm:]
+                    judged = strategy.judged(results)[n_warm:]
+                    new_scores = results[self._guiding_metric(results)][n_warm:][judged]
                     reason = stop.reason_to_stop(new_scores, progress.elapsed())
                     if reason is not None and n_done < n_planned:
                         self.stop_reason_ = reason
@@ -400,16 +491,20 @@ class ScaledSearchCV(BaseSearchCV):
         for name, value in strategy.fitted_attributes().items():
             setattr(self, name, value)
 
-    def _evaluate_round(self, evaluate_candidates, candidates, search_ctx):
-        """Evaluate one round, inside its own callback task when callbacks run."""
+    def _evaluate_round(self, evaluate_candidates, candidates, search_ctx, options):
+        """Evaluate one round, inside its own callback task when callbacks run.
+
+        ``options`` are the strategy's extra arguments (a multi-fidelity
+        round's ``cv`` and ``more_results``).
+        """
         if search_ctx is None:
-            return evaluate_candidates(candidates)
+            return evaluate_candidates(candidates, **options)
         round_ctx = search_ctx.subcontext(
             task_name="round",
             max_subtasks=len(candidates) * self.n_splits_,
             sequential_subtasks=False,
         ).call_on_fit_task_begin(estimator=self)
-        results = evaluate_candidates(candidates, callback_ctx=round_ctx)
+        results = evaluate_candidates(candidates, callback_ctx=round_ctx, **options)
         round_ctx.call_on_fit_task_end(estimator=self)
         return results
 

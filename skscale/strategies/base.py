@@ -6,7 +6,12 @@ tells the strategy their scores. Scores are to be maximised; a failed
 candidate is told as NaN.
 """
 
+import math
 from abc import ABC, abstractmethod
+
+import numpy as np
+
+from ..warm_start import select_rows
 
 
 class Strategy(ABC):
@@ -50,6 +55,22 @@ class Strategy(ABC):
     def fitted_attributes(self):
         """Attributes (name to value) the fitted search exposes for this strategy."""
         return {}
+
+    def n_rounds(self, round_size):
+        """Rounds of evaluation the search makes when it asks ``round_size`` at a time."""
+        return math.ceil(self.n_candidates / round_size)
+
+    def round_options(self):
+        """Keyword arguments of ``evaluate_candidates`` for the candidates asked last."""
+        return {}
+
+    def judged(self, results):
+        """Mask of the ``cv_results_`` rows that stop criteria look at (all here)."""
+        return np.ones(len(results["params"]), dtype=bool)
+
+    def select_warm_rows(self, results):
+        """The rows of earlier ``cv_results_`` this strategy can start from."""
+        return select_rows(results, self.space)
 
 
 class PlannedStrategy(Strategy):

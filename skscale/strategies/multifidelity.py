@@ -1,0 +1,211 @@
+"""Multi-fidelity search: a bracket schedule around any strategy (BOHB-style for Bayesian).
+
+The schedule (``skscale.fidelity``) decides which configuration runs at which
+resource; the wrapped strategy only supplies fresh configurations. For the
+search loop this is one more strategy: ``ask`` returns candidates of a
+single rung, with the resource set, and ``round_options`` tells the loop how
+to evaluate them (the subsampled ``cv`` and the ``n_resources``, ``iter`` and
+``bracket`` columns of ``cv_results_``).
+"""
+
+import math
+
+import numpy as np
+
+from ..fidelity import (
+    Bracket,
+    plan_brackets,
+    planned_configurations,
+    planned_evaluations,
+    rung_sizes,
+)
+from ..warm_start import select_rows
+from .base import Strategy
+from .bayesian import BayesianStrategy, initial_design_size
+from .random import RandomStrategy
+
+
+class MultiFidelityStrategy(Strategy):
+    """Run Hyperband or successive-halving brackets with configurations from a strategy.
+
+    Parameters
+    ----------
+    space : SearchSpace
+        The searched space (without the resource).
+    n_iter : int
+        Budget in full-resource evaluations: the brackets planned spend at
+        most ``n_iter * max_resource`` resource units per fold (at least one
+        full-resource evaluation is always planned).
+    random_state : RandomState
+    base : type
+        The strategy class that supplies configurations.
+    resource : skscale.resource.Resource
+    factor : float
+        Reduction factor between rungs.
+    schedule : {"hyperband", "successive_halving"}
+    **options
+        Passed to ``base`` (``grid_points``, ``batch_size``).
+
+    Notes
+    -----
+    With a model-based ``base`` (Bayesian), each fresh configuration comes
+    from a model fitted on the observations of the highest resource level
+    that has at least as many finite scores as the Bayesian initial design
+    (BOHB, Falkner et al. 2018); until some level has that many, and
+    whenever the model proposes a configuration already in play, it is a
+    random draw. Other strategies supply their planned candidates in order
+    (random draws, or the grid).
+    """
+
+    def __init__(self, space, n_iter, random_state, *, base, resource, factor, schedule,
+                 **options):
+        super().__init__(space, n_iter, random_state)
+        self.resource = resource
+        self.levels = list(resource.levels)
+        self.factor = factor
+        self.plan = plan_brackets(self.levels, factor, n_iter * self.levels[-1], schedule)
+        n_configs = planned_configurations(self.plan)
+        self.n_candidates = planned_evaluations(self.plan, self.levels, factor)
+        self.sequential = base.sequential
+        self._model_based = issubclass(base, BayesianStrategy)
+        if self._model_based:
+            self._source = RandomStrategy(space, n_configs, random_state)
+            widest = max(sub.n_columns for sub in space.subspaces)
+            self._n_model = max(initial_design_size(widest, n_configs), len(space.subspaces))
+            self._n_configs = n_configs
+        else:
+            self._source = base(space, n_configs, random_state, **options)
+        self._brackets = [
+            Bracket(n, first, self.levels, factor, i) for i, (n, first) in enumerate(self.plan)
+        ]
+        self._observed = [([], []) for _ in self.levels]  # per level: configs, scores
+        self._in_play = []  # every configuration started, to avoid repeats
+        self._last = None  # (bracket, number of candidates) of the last ask
+        self._warm_levels = None
+
+    # -- the schedule -------------------------------------------------------
+
+    def _current(self):
+        while self._brackets and self._brackets[0].done:
+            self._brackets.pop(0)
+        return self._brackets[0] if self._brackets else None
+
+    def ask(self, n):
+        while (bracket := self._current()) is not None:
+            if bracket.needs_new:
+                wanted = min(n, bracket.sizes[0] - len(bracket.configs))
+                configs = self._fresh(wanted)
+                if not configs:  # the strategy ran out: this bracket ends with what it has
+                    bracket.close_first_rung()
+                    if not bracket.configs:
+                        return []
+                    continue
+                bracket.add_new(configs)
+                self._in_play.extend(configs)
+            else:
+                configs = bracket.next_configs(n)
+                if not configs:
+                    return []
+            level = self.levels[bracket.level]
+            self._last = (bracket, len(configs))
+            return [self.resource.candidate(c, level) for c in configs]
+        return []
+
+    def n_rounds(self, round_size):
+        # Every rung is asked for separately.
+        return sum(
+            math.ceil(size / round_size)
+            for n, first in self.plan
+            for size in rung_sizes(n, len(self.levels) - first, self.factor)
+        )
+
+    def round_options(self):
+        bracket, k = self._last
+        options = {
+            "more_results": {
+                "n_resources": [self.levels[bracket.level]] * k,
+                "iter": [bracket.rung] * k,
+                "bracket": [bracket.index] * k,
+            }
+        }
+        cv = self.resource.cv(self.levels[bracket.level])
+        if cv is not None:
+            options["cv"] = cv
+        return options
+
+    def tell(self, candidates, scores):
+        scores = np.asarray(scores, dtype=np.float64)
+        if self._last is None:  # a warm start: earlier rows, at the levels they ran at
+            levels = self._warm_levels or [self.levels[-1]] * len(candidates)
+            for params, score, level in zip(candidates, scores, levels, strict=True):
+                if level in self.levels:
+                    self._observe(self.levels.index(level), params, score)
+            self._in_play.extend(self.resource.config(p) for p in candidates)
+            return
+        bracket, _ = self._last
+        for params, score in zip(candidates, scores, strict=True):
+            self._observe(bracket.level, params, score)
+        bracket.tell(scores)
+
+    def _observe(self, level, params, score):
+        configs, scores = self._observed[level]
+        configs.append(self.resource.config(params))
+        scores.append(float(score))
+
+    def judged(self, results):
+        """Rows the stop criteria look at: those at the maximum resource."""
+        if "n_resources" not in results:
+            return super().judged(results)
+        return np.asarray(results["n_resources"]) == self.levels[-1]
+
+    # -- fresh configurations -----------------------------------------------
+
+    def _fresh(self, n):
+        if n <= 0:
+            return []
+        if not self._model_based:
+            return self._source.ask(n)
+        model = self._model(self._n_model)
+        proposed = model.ask(n) if model is not None else []
+        fresh = [c for c in proposed if c not in self._in_play]
+        if len(fresh) < n:
+            fresh += [c for c in self._source.ask(n - len(fresh)) if c not in self._in_play]
+        return fresh
+
+    def _model(self, n_min):
+        """A Bayesian strategy told the highest level with ``n_min`` finite scores."""
+        for configs, scores in reversed(self._observed):
+            if np.isfinite(scores).sum() >= max(n_min, 1):
+                model = BayesianStrategy(self.space, self._n_configs, self.random_state)
+                model.tell(configs, np.asarray(scores))
+                return model
+        return None
+
+    def fitted_attributes(self):
+        if not self._model_based:
+            return self._source.fitted_attributes()
+        model = self._model(2)
+        if model is None:
+            model = BayesianStrategy(self.space, self._n_configs, self.random_state)
+        return model.fitted_attributes()
+
+    # -- warm start -----------------------------------------------------------
+
+    def select_warm_rows(self, results):
+        """Earlier rows inside the space, with their resource (max when unknown)."""
+        n = len(results["params"])
+        levels = np.asarray(results.get("n_resources", np.full(n, self.levels[-1])))
+        stripped = {
+            **results,
+            "params": [self.resource.config(p) for p in results["params"]],
+            "n_resources": levels,
+            "iter": np.asarray(results.get("iter", np.full(n, -1))),
+            "bracket": np.asarray(results.get("bracket", np.full(n, -1))),
+        }
+        rows = select_rows(stripped, self.space)
+        rows["params"] = [
+            self.resource.candidate(p, int(level))
+            for p, level in zip(rows["params"], rows["n_resources"], strict=True)
+        ]
+        self._warm_levels = [int(level) for level in rows["n_resources"]]
+        return rows
