@@ -25,17 +25,19 @@ def resource_levels(min_resource, max_resource, factor):
 
     Parameters
     ----------
-    min_resource, max_resource : int
+    min_resource : float
+    max_resource : int
     factor : float > 1
 
     Returns
     -------
     levels : list of int
-        Increasing, distinct, the last one ``max_resource``.
+        Increasing, distinct, the last one ``max_resource``; each the nearest
+        integer to ``max_resource / factor**k``, at least 1.
     """
     # The small tolerance keeps an exact power (27 / 3**3 = 1) as one more level.
     depth = int(math.floor(math.log(max_resource / min_resource, factor) + 1e-9))
-    levels = [max(min_resource, round(max_resource / factor**k)) for k in range(depth, -1, -1)]
+    levels = [max(1, round(max_resource / factor**k)) for k in range(depth, -1, -1)]
     return sorted(set(levels))
 
 

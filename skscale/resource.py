@@ -212,15 +212,15 @@ def resolve_resource(search, space, X, y, groups, random_state):
                 )
         floor = 1
     if low is None:
-        low = max(floor, math.ceil(high / factor**AUTO_DEPTH))
+        low = max(floor, high / factor**AUTO_DEPTH)
     if low > high:
-        raise ValueError(f"min_resource={low} is more than max_resource={high}.")
+        raise ValueError(f"min_resource={low:g} is more than max_resource={high}.")
     levels = resource_levels(low, high, factor)
     if len(levels) < 2:
         what = (
             f"the training folds ({high} samples) are too small for resource='n_samples'"
             if name == "n_samples" and search.max_resource == "auto"
-            else f"min_resource={low} and max_resource={high} are too close"
+            else f"min_resource={low:g} and max_resource={high} are too close"
         )
         raise ValueError(
             f"{what}: with reduction_factor={factor} there is a single resource level "

@@ -142,7 +142,7 @@ class ScaledSearchCV(BaseSearchCV):
         ``"clf__max_iter"``), which must not be in ``param_distributions``.
     min_resource : int or "auto", default="auto"
         Smallest resource. ``"auto"``: ``max_resource / reduction_factor**3``
-        rounded up (four levels), but at least 1 for a parameter and, for
+        (four levels; levels are rounded), but at least 1 for a parameter and, for
         ``"n_samples"``, at least 20 samples and 5 per class for a classifier.
     max_resource : int or "auto", default="auto"
         Largest resource, at which the best candidate is chosen and refitted.

@@ -168,9 +168,16 @@ class MultiFidelityStrategy(Strategy):
         model = self._model(self._n_model)
         proposed = model.ask(n) if model is not None else []
         fresh = [c for c in proposed if c not in self._in_play]
-        if len(fresh) < n:
-            fresh += [c for c in self._source.ask(n - len(fresh)) if c not in self._in_play]
-        return fresh
+        for _ in range(10):  # random draws for repeats; a finite space may run out
+            if len(fresh) >= n:
+                break
+            extra = self._source.ask(n - len(fresh))
+            if not extra and not self.space.is_finite:
+                extra = self.space.sample(n - len(fresh), self.random_state)
+            if not extra:
+                break
+            fresh += [c for c in extra if c not in self._in_play and c not in fresh]
+        return fresh[:n]
 
     def _model(self, n_min):
         """A Bayesian strategy told the highest level with ``n_min`` finite scores."""

@@ -1,0 +1,279 @@
+"""ScaledSearchCV with a resource: layout, best at max resource, errors, determinism."""
+
+import pickle
+
+import numpy as np
+import pytest
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.linear_model import SGDClassifier
+from sklearn.model_selection import KFold
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.svm import SVC
+
+from skscale import Continuous, Integer, ScaledSearchCV
+
+X_DUMMY = np.zeros((30, 1))
+Y_DUMMY = np.arange(30) % 2
+
+
+class Toy(BaseEstimator):
+    """Score is minus a bowl in log10(x), a little lower for a smaller budget.
+
+    With ``trap`` the low-budget scores prefer large x instead (they mislead).
+    """
+
+    def __init__(self, x=1.0, budget=27, trap=False):
+        self.x, self.budget, self.trap = x, budget, trap
+
+    def fit(self, X, y=None):
+        self.n_fit_ = len(X)
+        return self
+
+    def score(self, X, y=None):
+        centre = 0.5 if self.trap and self.budget < 27 else -2
+        return -((np.log10(self.x) - centre) ** 2) - 1.0 / self.budget
+
+
+class SizeProbe(ClassifierMixin, BaseEstimator):
+    """Its score encodes the training size (thousands) and the test size (units)."""
+
+    def __init__(self, c=1.0):
+        self.c = c
+
+    def fit(self, X, y):
+        self.n_train_ = len(X)
+        self.classes_ = np.unique(y)
+        return self
+
+    def score(self, X, y=None, sample_weight=None):
+        return 1000.0 * self.n_train_ + len(X)
+
+
+def toy_search(**kwargs):
+    options = dict(
+        estimator=Toy(),
+        param_distributions={"x": Continuous(1e-5, 1e1)},
+        strategy="random",
+        n_iter=10,
+        cv=KFold(3),
+        random_state=0,
+        resource="budget",
+    )
+    options.update(kwargs)
+    return ScaledSearchCV(**options)
+
+
+@pytest.mark.parametrize("strategy", ["random", "bayesian", "grid"])
+@pytest.mark.parametrize("schedule", ["hyperband", "successive_halving"])
+def test_results_layout_and_best_at_max_resource(strategy, schedule):
+    search = toy_search(strategy=strategy, schedule=schedule).fit(X_DUMMY)
+    results = search.cv_results_
+    n = len(results["params"])
+    assert search.resource_levels_ == [1, 3, 9, 27]
+    assert n == search.n_candidates_ > 10
+    for key in ("n_resources", "iter", "bracket"):
+        assert len(results[key]) == n
+    # The resource is set in every candidate's parameters.
+    budgets = [p["budget"] for p in results["params"]]
+    np.testing.assert_array_equal(budgets, results["n_resources"])
+    # One row per (configuration, resource).
+    pairs = {(p["x"], p["budget"]) for p in results["params"]}
+    assert len(pairs) == n
+    # The budget: about n_iter full evaluations of resource in all.
+    assert results["n_resources"].sum() <= 10 * 27
+    full = results["n_resources"] == 27
+    assert results["n_resources"][search.best_index_] == 27
+    assert search.best_params_["budget"] == 27 and search.best_estimator_.budget == 27
+    assert search.best_score_ == results["mean_test_score"][full].max()
+    # Every full-resource row ranks before every other row.
+    assert results["rank_test_score"][full].max() < results["rank_test_score"][~full].min()
+    assert results["rank_test_score"][search.best_index_] == 1
+
+
+def test_a_low_resource_row_that_scores_best_is_not_chosen():
+    # With trap=True the low-budget scores peak elsewhere and beat every
+    # full-budget score: the best must still be a full-resource row.
+    search = toy_search(estimator=Toy(trap=True), n_iter=20).fit(X_DUMMY)
+    results = search.cv_results_
+    top = np.argmax(results["mean_test_score"])
+    assert results["n_resources"][top] < 27
+    assert results["n_resources"][search.best_index_] == 27
+    assert results["rank_test_score"][top] > 1
+
+
+def test_promotions_follow_the_bracket():
+    search = toy_search(schedule="successive_halving", n_iter=4).fit(X_DUMMY)
+    results = search.cv_results_
+    first = results["bracket"] == 0
+    for rung in range(1, 4):
+        below = results["iter"] == rung - 1
+        here = (results["iter"] == rung) & first
+        scores_below = results["mean_test_score"][below & first]
+        xs_below = [p["x"] for p, b in zip(results["params"], below & first, strict=True) if b]
+        kept = sorted(np.argsort(-scores_below)[: here.sum()])
+        assert {xs_below[i] for i in kept} == {
+            p["x"] for p, h in zip(results["params"], here, strict=True) if h
+        }
+
+
+def test_hyperband_has_brackets_that_start_at_every_level():
+    results = toy_search(n_iter=30).fit(X_DUMMY).cv_results_
+    starts = {
+        int(results["n_resources"][(results["bracket"] == b) & (results["iter"] == 0)][0])
+        for b in np.unique(results["bracket"])
+    }
+    assert starts == {1, 3, 9, 27}
+
+
+def test_same_random_state_same_search():
+    a = toy_search(strategy="bayesian").fit(X_DUMMY).cv_results_
+    b = toy_search(strategy="bayesian").fit(X_DUMMY).cv_results_
+    assert a["params"] == b["params"]
+    np.testing.assert_array_equal(a["n_resources"], b["n_resources"])
+
+
+def test_pipeline_parameter_and_explicit_levels(iris):
+    X, y = iris
+    pipe = make_pipeline(StandardScaler(), SGDClassifier(max_iter=5, tol=None, random_state=0))
+    search = ScaledSearchCV(
+        pipe, {"sgdclassifier__alpha": Continuous(1e-6, 1.0)}, strategy="random", n_iter=4,
+        cv=3, random_state=0, resource="sgdclassifier__max_iter", min_resource=2,
+        max_resource=18,
+    ).fit(X, y)
+    assert search.resource_levels_ == [2, 6, 18]
+    assert search.best_estimator_[-1].max_iter == 18
+    assert search.score(X, y) > 0.5
+
+
+def test_n_samples_subsamples_training_folds_and_keeps_test_folds(iris):
+    X, y = iris
+    search = ScaledSearchCV(
+        SizeProbe(), {"c": Continuous(0.1, 10.0)}, strategy="random", n_iter=6, cv=3,
+        random_state=0, resource="n_samples", refit=False,
+    ).fit(X, y)
+    results = search.cv_results_
+    assert search.resource_levels_ == [33, 100]  # folds of 100: min 20 samples, 5 per class
+    for i, level in enumerate(results["n_resources"]):
+        for k in range(3):
+            score = results[f"split{k}_test_score"][i]
+            assert score // 1000 == level  # training folds cut to the level
+            assert score % 1000 == 50  # test folds whole
+
+
+def test_n_samples_subsets_are_nested_stratified_and_deterministic(iris):
+    from skscale.resource import resolve_resource
+    from skscale.space import SearchSpace
+
+    X, y = iris
+    search = ScaledSearchCV(SVC(), {"C": Continuous(0.1, 10.0)}, cv=3, resource="n_samples")
+    space = SearchSpace(search.param_distributions)
+    a = resolve_resource(search, space, X, y, None, np.random.RandomState(0))
+    b = resolve_resource(search, space, X, y, None, np.random.RandomState(0))
+    small = list(a.cv(33).split())
+    large = list(a.cv(100).split())
+    for (train_s, test_s), (train_l, test_l), (train_b, _) in zip(
+        small, large, b.cv(33).split(), strict=True
+    ):
+        assert set(train_s) <= set(train_l) and np.array_equal(test_s, test_l)
+        np.testing.assert_array_equal(train_s, train_b)
+        assert np.bincount(y[train_s]).min() >= 10  # 33 samples, 3 classes, in proportion
+
+
+def test_refit_uses_all_data_and_multimetric(iris):
+    X, y = iris
+    search = ScaledSearchCV(
+        SVC(), {"C": Continuous(0.1, 100.0), "gamma": Continuous(1e-3, 1.0)},
+        strategy="random", n_iter=6, cv=3, random_state=0, resource="n_samples",
+        scoring=["accuracy", "balanced_accuracy"], refit="balanced_accuracy",
+    ).fit(X, y)
+    results = search.cv_results_
+    full = results["n_resources"] == 100
+    for metric in ("accuracy", "balanced_accuracy"):
+        ranks = results[f"rank_test_{metric}"]
+        assert ranks[full].max() < ranks[~full].min()
+    assert search.best_index_ == np.argmin(results["rank_test_balanced_accuracy"])
+    assert full[search.best_index_]
+    assert search.best_estimator_.support_vectors_.shape[0] > 0
+    assert search.score(X, y) > 0.8
+
+
+def test_stop_criteria_look_at_full_resource_rows():
+    # Low-budget rows reach -1/3 - ... but only full-budget rows (-1/27 at best)
+    # can meet a target above -0.3.
+    search = toy_search(n_iter=60, target_score=-0.3).fit(X_DUMMY)
+    assert search.stop_reason_ == "target_score"
+    assert search.cv_results_["n_resources"][-1] == 27
+
+
+def test_warm_start_continues_a_multifidelity_search():
+    search = toy_search(strategy="bayesian", n_iter=6).fit(X_DUMMY)
+    n_first = len(search.cv_results_["params"])
+    search.set_params(warm_start=True).fit(X_DUMMY)
+    results = search.cv_results_
+    assert results["warm_start"][:n_first].all() and not results["warm_start"][n_first:].any()
+    assert results["n_resources"][search.best_index_] == 27
+    assert len(results["n_resources"]) == len(results["params"])
+
+
+def test_pickles_after_fit():
+    search = toy_search().fit(X_DUMMY)
+    again = pickle.loads(pickle.dumps(search))
+    assert again.best_params_ == search.best_params_
+    assert again.resource_levels_ == search.resource_levels_
+
+
+def test_integer_space_with_bayesian():
+    search = toy_search(
+        param_distributions={"x": Integer(1, 1000)}, strategy="bayesian", n_iter=8
+    ).fit(X_DUMMY)
+    assert search.best_params_["budget"] == 27
+
+
+# -------------------------------------------------------------------- errors
+
+
+@pytest.mark.parametrize(
+    "options, error, match",
+    [
+        (dict(param_distributions={"x": Continuous(1e-5, 1e1), "budget": [1, 2]}),
+         ValueError, "resource='budget' is also searched"),
+        (dict(resource="budgett"), ValueError, "resource='budgett' is neither 'n_samples' nor"),
+        (dict(param_distributions={"trap": [True, False]}, resource="x"), ValueError,
+         "resource='x' must be an integer parameter"),
+        (dict(resource="trap"), ValueError, "resource='trap' must be an integer parameter"),
+        (dict(min_resource=10, max_resource=5), ValueError, "min_resource=10 is more than"),
+        (dict(min_resource=10, max_resource=20), ValueError, "too close"),
+        (dict(min_resource=0), ValueError, "min_resource"),
+        (dict(max_resource=2.5), ValueError, "max_resource"),
+        (dict(reduction_factor=1), ValueError, "reduction_factor"),
+        (dict(schedule="bohb"), ValueError, "schedule"),
+        (dict(resource=3), ValueError, "resource"),
+        (dict(cv=KFold(3, shuffle=True)), ValueError, "cv must give the same splits"),
+    ],
+)
+def test_errors_name_the_parameter(options, error, match):
+    with pytest.raises(error, match=match):
+        toy_search(**options).fit(X_DUMMY, Y_DUMMY)
+
+
+def test_dataset_too_small_for_n_samples_levels():
+    with pytest.raises(ValueError, match="too small for resource='n_samples'"):
+        ScaledSearchCV(
+            SizeProbe(), {"c": Continuous(0.1, 10.0)}, strategy="random", cv=3,
+            resource="n_samples",
+        ).fit(X_DUMMY, Y_DUMMY)
+
+
+def test_max_resource_above_fold_size_for_n_samples(iris):
+    X, y = iris
+    with pytest.raises(ValueError, match="max_resource=500 is more than the smallest"):
+        ScaledSearchCV(
+            SVC(), {"C": Continuous(0.1, 10.0)}, cv=3, resource="n_samples", max_resource=500,
+        ).fit(X, y)
+
+
+def test_init_only_stores():
+    search = ScaledSearchCV(Toy(), {"x": [1, 2]}, resource="nonsense", min_resource=-3)
+    assert search.get_params()["resource"] == "nonsense"
+    assert search.get_params()["min_resource"] == -3
