@@ -137,3 +137,59 @@ def update_reference(path, runs, tasks):
     if changes:
         _write_json(Path(path), reference)
     return reference, changes
+
+
+# -- compact storage: one gzip'd JSON Lines file per task and method ----------
+
+
+def jsonl_path(root, task, method):
+    """Where the runs of ``(task, method)`` are stored, one JSON line per run."""
+    return Path(root) / task / f"{method}.jsonl.gz"
+
+
+def append_run(root, record):
+    """Append a run to its task and method's file (NaN scores become null).
+
+    Each append is one gzip member; gzip readers see the members as one
+    stream, so a run interrupted mid-way loses at most the line being written.
+    """
+    import gzip
+
+    path = jsonl_path(root, record["task"], record["method"])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    line = json.dumps({**record, "scores": _nan_to_none(record["scores"])}, sort_keys=True)
+    with gzip.open(path, "at") as f:
+        f.write(line + "\n")
+    return path
+
+
+def read_runs(root, task, method, fingerprint):
+    """Stored runs of ``(task, method)`` for the current task definition, by seed.
+
+    Returns
+    -------
+    runs : dict
+        Seed -> record, scores as floats (NaN for failures); the last line
+        wins when a seed was stored twice. Truncated last lines are skipped.
+    """
+    import gzip
+
+    path = jsonl_path(root, task, method)
+    runs = {}
+    if not path.exists():
+        return runs
+    try:
+        with gzip.open(path, "rt") as f:
+            lines = f.read().splitlines()
+    except EOFError:  # a write cut short: keep what was complete
+        lines = []
+    for line in lines:
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError:
+            continue
+        if not _current(record, fingerprint):
+            continue
+        record["scores"] = [math.nan if s is None else s for s in record["scores"]]
+        runs[record["seed"]] = record
+    return runs

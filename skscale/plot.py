@@ -8,6 +8,8 @@ Three figures that answer the usual questions about a tuning job:
   hyperparameters, drawn on their scaled axes and coloured by score?
 - :func:`plot_warping`: which warping of each numeric range did the Bayesian
   model learn, next to the three fixed scalings?
+- :func:`plot_resources`: at which resource level did each evaluation of a
+  multi-fidelity search run (in ``skscale.plot_fidelity``)?
 
 matplotlib is imported inside the functions, so ``import skscale`` works
 without it; install it with ``pip install skscale[plot]``.
@@ -25,7 +27,7 @@ from .ranges import Categorical, Continuous, _NumericRange
 from .space import SearchSpace
 from .strategies.bayesian import Warping
 
-__all__ = ["plot_convergence", "plot_evaluations", "plot_warping"]
+__all__ = ["plot_convergence", "plot_evaluations", "plot_resources", "plot_warping"]
 
 _BANDS = ("std", "quantiles", None)
 
@@ -752,3 +754,7 @@ def plot_warping(warping, *, axes=None, search_space=None):
         ax.set_aspect("equal")
         ax.grid(True, alpha=0.3)
     return fig
+
+
+# At the end: plot_fidelity reads this module's helpers.
+from .plot_fidelity import plot_resources  # noqa: E402

@@ -277,3 +277,25 @@ def test_init_only_stores():
     search = ScaledSearchCV(Toy(), {"x": [1, 2]}, resource="nonsense", min_resource=-3)
     assert search.get_params()["resource"] == "nonsense"
     assert search.get_params()["min_resource"] == -3
+
+
+# ---------------------------------------------------------------------- plot
+
+
+def test_plot_resources_draws_every_row_and_stars_the_best():
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from skscale.plot import plot_resources
+
+    search = toy_search().fit(X_DUMMY)
+    ax = plot_resources(search)
+    dots, star = ax.collections[-2], ax.collections[-1]
+    n = len(search.cv_results_["params"])
+    assert len(dots.get_offsets()) == n
+    np.testing.assert_array_equal(star.get_offsets()[0], [search.best_index_ + 1, 27])
+    assert ax.get_yscale() == "log"
+    with pytest.raises(ValueError, match="fitted with a resource"):
+        plot_resources(toy_search(resource=None, n_iter=3).fit(X_DUMMY))
+    plt.close("all")

@@ -1,0 +1,205 @@
+"""The multi-fidelity benchmark's summary (``multifidelity.md``) and figure.
+
+Every number comes from the stored rows of each run: its score, its cost
+(resource trained, in full-resource evaluations) and whether it was
+evaluated at the maximum resource. Only full-resource rows count as
+results, as for ``best_params_``.
+"""
+
+import datetime
+
+import numpy as np
+
+from .report import _fmt, _table, machine, versions
+
+GRID_STEP = 0.25  # full-resource evaluations
+MAIN = "bayesian-hyperband"  # the method the targets are about
+BASELINE = "random-full"
+TARGET_RATIO = 0.33  # of the baseline's cost, from the issue
+MISLEADING = 0.3  # tasks whose rank correlation is below this mislead at low resource
+COLOURS = {
+    "random-full": "tab:gray", "bayesian-full": "tab:blue", "random-hyperband": "tab:olive",
+    "bayesian-hyperband": "tab:red", "bayesian-sh": "tab:orange",
+    "sklearn-halving": "tab:green",
+}
+
+
+def best_curve(run, grid):
+    """Best full-resource score reached by each cost of ``grid`` (NaN before the first)."""
+    spent = np.cumsum(run["cost"])
+    scores = np.where(run["full"], run["scores"], np.nan)
+    scores = np.where(np.isfinite(scores), scores, -np.inf)
+    best = np.maximum.accumulate(scores)
+    best = np.where(np.isinf(best), np.nan, best)
+    index = np.searchsorted(spent, grid + 1e-9, side="right") - 1
+    return np.where(index >= 0, best[np.clip(index, 0, None)], np.nan)
+
+
+def mean_curve(runs, grid):
+    """Mean over runs, only where every run has a full-resource result."""
+    curves = np.array([best_curve(r, grid) for r in runs])
+    mean = curves.mean(axis=0)
+    return np.where(np.isnan(curves).any(axis=0), np.nan, mean)
+
+
+def cost_to_reach(mean, grid, target):
+    """Smallest cost at which the mean curve reaches ``target`` (NaN if never)."""
+    reached = np.flatnonzero(mean >= target - 1e-12)
+    return float(grid[reached[0]]) if len(reached) else np.nan
+
+
+def final_bests(runs):
+    out = []
+    for r in runs:
+        full = [s for s, f in zip(r["scores"], r["full"], strict=True) if f and np.isfinite(s)]
+        out.append(max(full) if full else np.nan)
+    return np.array(out)
+
+
+def task_rows(by_method, full_budget):
+    """Per method: final best, cost, time, cost to reach the baseline's mean best."""
+    grid = np.arange(GRID_STEP, full_budget + GRID_STEP / 2, GRID_STEP)
+    target = float(np.mean(final_bests(by_method[BASELINE].values())))
+    rows = {}
+    for method, runs in by_method.items():
+        runs = [runs[s] for s in sorted(runs)]
+        if not runs:
+            continue
+        mean = mean_curve(runs, grid)
+        finals = final_bests(runs)
+        rows[method] = {
+            "n": len(runs), "curve": mean,
+            "final_mean": float(np.mean(finals)), "final_std": float(np.std(finals)),
+            "cost": float(np.mean([np.sum(r["cost"]) for r in runs])),
+            "seconds": float(np.mean([r["seconds"] for r in runs])),
+            "cpu": float(np.mean([r["cpu_seconds"] for r in runs])),
+            "reach": cost_to_reach(mean, grid, target),
+        }
+    return grid, target, rows
+
+
+def _at(grid, curve, cost):
+    index = np.searchsorted(grid, cost + 1e-9, side="right") - 1
+    return curve[index] if index >= 0 else np.nan
+
+
+def verdicts(task, tables, probes):
+    """The issue's three targets on one task, as text."""
+    grid, target, rows = tables[task]
+    main, lines = rows.get(MAIN), []
+    if main is None or BASELINE not in rows:
+        return lines
+    base = rows[BASELINE]["cost"]
+    ratio = main["reach"] / base
+    ok = np.isfinite(ratio) and ratio <= TARGET_RATIO
+    lines.append(f"reaches random@64's mean best at {_fmt(ratio, '.2f')}x its cost "
+                 f"(target <= {TARGET_RATIO}): {'met' if ok else 'MISSED'}")
+    if "sklearn-halving" in rows:
+        halving = rows["sklearn-halving"]
+        mine = _at(grid, main["curve"], halving["cost"])
+        ok = np.isfinite(mine) and mine >= halving["final_mean"]
+        lines.append(f"mean best at HalvingRandomSearchCV's cost ({halving['cost']:.1f}): "
+                     f"{_fmt(mine, '.4f')} vs {_fmt(halving['final_mean'], '.4f')}: "
+                     f"{'met' if ok else 'MISSED'}")
+    rho = probes.get(task, {}).get("spearman", np.nan)
+    if rho < MISLEADING and "bayesian-full" in rows:
+        full = rows["bayesian-full"]["reach"]
+        ok = np.isfinite(main["reach"]) and (not np.isfinite(full) or main["reach"] <= 1.2 * full)
+        lines.append(f"misleading task (Spearman {rho:.2f}): cost to reach "
+                     f"{_fmt(main['reach'], '.2f')} vs full-fidelity Bayesian "
+                     f"{_fmt(full, '.2f')} (target <= 1.2x): {'met' if ok else 'MISSED'}")
+    return lines
+
+
+def figure(tables, path, full_budget):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    names = list(tables)
+    fig, axes = plt.subplots(1, len(names), figsize=(3.6 * len(names), 3.2), squeeze=False)
+    for ax, task in zip(axes[0], names, strict=True):
+        grid, target, rows = tables[task]
+        for method, row in rows.items():
+            ax.plot(grid, row["curve"], color=COLOURS.get(method), label=method,
+                    lw=2 if method == MAIN else 1.2)
+        ax.axhline(target, color="k", ls=":", lw=1)
+        ax.axvline(TARGET_RATIO * full_budget, color="k", ls="--", lw=0.6)
+        ax.set_xscale("log")
+        ax.set_xlim(0.5, full_budget)
+        finite = np.concatenate([r["curve"][np.isfinite(r["curve"])] for r in rows.values()])
+        if finite.size:  # the first few evaluations would squash the interesting part
+            low, high = np.percentile(finite, 10), max(finite.max(), target)
+            ax.set_ylim(low, high + 0.05 * (high - low))
+        ax.set_title(task, fontsize=9)
+        ax.set_xlabel("cost (full-resource evaluations)")
+    axes[0][0].set_ylabel("mean best CV accuracy at max resource")
+    handles, labels = axes[0][0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="lower center", ncol=len(labels), fontsize=8,
+               bbox_to_anchor=(0.5, -0.02))
+    fig.tight_layout(rect=(0, 0.08, 1, 1))
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
+
+
+def write(out, runs, probes, tasks, methods, full_budget, mf_budget):
+    """Write ``multifidelity.md`` and ``multifidelity.png`` in ``out``; return the summary path."""
+    tables = {t: task_rows(by_method, full_budget) for t, by_method in runs.items()
+              if by_method.get(BASELINE)}
+    lines = [
+        "# Multi-fidelity benchmark",
+        "",
+        f"Generated {datetime.date.today()} by `python benchmarks/multifidelity.py`; "
+        f"{machine()}; {versions()}.",
+        "",
+        f"Full-fidelity searches: N = {full_budget} evaluations. Multi-fidelity searches: "
+        f"`n_iter={mf_budget}`, a budget of {mf_budget} full-resource evaluations. Cost = "
+        "resource trained (sum over rows of `n_resources` x folds) in units of one "
+        "full-resource evaluation; 64 is what full-fidelity random search spends. Results "
+        "are full-resource rows only. The target is full-fidelity random search's mean best "
+        f"after {full_budget}; cost to reach it is read on the mean best-so-far curve "
+        f"(step {GRID_STEP}). Mean ± std over the replications (seeds 0..R-1).",
+        "",
+        "Methods:",
+        "",
+        *[f"- `{name}`: {label}" for name, (_, label) in methods.items()],
+        "",
+        "Rank correlation: Spearman's rho between the scores of "
+        "24 random configurations at the lowest and at the highest resource; below "
+        f"{MISLEADING} the task is one where low-resource scores mislead.",
+        "",
+        _table(
+            ["task", "resource", "levels", "Spearman rho", "target (random@64 mean best)"],
+            [[t, tasks[t].resource, f"{tasks[t].min_resource}..{tasks[t].max_resource}",
+              _fmt(probes.get(t, {}).get("spearman", np.nan), ".2f"),
+              _fmt(tables[t][1], ".4f")] for t in tables],
+        ),
+        "",
+    ]
+    for task, (_, _, rows) in tables.items():
+        lines += [f"## {task}", ""]
+        base = rows[BASELINE]["cost"]
+        table_rows = []
+        for method, row in rows.items():
+            table_rows.append([
+                method, str(row["n"]),
+                f"{_fmt(row['final_mean'], '.4f')} ± {_fmt(row['final_std'], '.4f')}",
+                _fmt(row["cost"], ".1f"),
+                _fmt(row["reach"], ".2f"), _fmt(row["reach"] / base, ".2f"),
+                _fmt(row["seconds"], ".1f"), _fmt(row["cpu"], ".1f"),
+            ])
+        lines += [
+            _table(["method", "R", "final best", "cost spent", "cost to reach target",
+                    "x random@64", "wall s", "CPU s"], table_rows),
+            "",
+            *[f"- {v}" for v in verdicts(task, tables, probes)],
+            "",
+        ]
+    lines += ["![best-so-far vs cost](multifidelity.png)", ""]
+    summary = out / "multifidelity.md"
+    out.mkdir(parents=True, exist_ok=True)
+    figure(tables, out / "multifidelity.png", full_budget)
+    summary.write_text("\n".join(lines))
+    return summary

@@ -1,0 +1,233 @@
+"""Multi-fidelity benchmark: cost to reach full-fidelity random search's mean best.
+
+    nice python benchmarks/multifidelity.py                    # R = 10, about 30 CPU-minutes
+    python benchmarks/multifidelity.py --report-only           # tables and figure from stored runs
+
+Cost is counted in resource units trained (sum over rows of ``n_resources``
+times folds), in units of one full-resource evaluation (``max_resource``
+times folds), which machine load does not change; wall and CPU time are kept
+beside it. Full-fidelity searches get N = 64 evaluations, multi-fidelity
+ones a budget of 24 full evaluations (``n_iter=24``), enough to see whether
+they reach the target at 0.33 x 64 = 21. Runs are stored compactly in
+``results/multifidelity/runs/<task>/<method>.jsonl.gz`` and resumed.
+"""
+
+import os
+import sys
+
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+import argparse  # noqa: E402
+import json  # noqa: E402
+import time  # noqa: E402
+import traceback  # noqa: E402
+import warnings  # noqa: E402
+from concurrent.futures import ProcessPoolExecutor, as_completed  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import numpy as np  # noqa: E402
+
+from benchmarks import mf_report, storage  # noqa: E402
+from benchmarks.methods import sklearn_space  # noqa: E402
+from benchmarks.tasks.multifidelity import MF_TASKS  # noqa: E402
+from skscale import ScaledSearchCV  # noqa: E402
+from skscale.space import SearchSpace  # noqa: E402
+
+OUT = Path(__file__).resolve().parent / "results" / "multifidelity"
+FULL_BUDGET = 64  # evaluations of the full-fidelity searches
+MF_BUDGET = 24  # full-evaluation equivalents of the multi-fidelity searches
+FACTOR = 3
+PROBE_CONFIGS = 24  # random configurations scored at the lowest and highest level
+
+
+def _fold_count(task):
+    return task.cv.get_n_splits()
+
+
+def _record(rows_scores, rows_cost, rows_full):
+    return {
+        "scores": [float(s) for s in rows_scores],
+        "cost": [float(c) for c in rows_cost],
+        "full": [bool(f) for f in rows_full],
+    }
+
+
+def _full_fidelity(task, seed, strategy):
+    X, y = task.load_data()
+    search = ScaledSearchCV(
+        task.make_estimator(), task.space, strategy=strategy, n_iter=FULL_BUDGET, cv=task.cv,
+        scoring=task.scoring, refit=False, random_state=seed,
+    ).fit(X, y)
+    n = len(search.cv_results_["params"])
+    return _record(search.cv_results_["mean_test_score"], [1.0] * n, [True] * n)
+
+
+def _multi_fidelity(task, seed, strategy, schedule):
+    X, y = task.load_data()
+    search = ScaledSearchCV(
+        task.make_estimator(), task.space, strategy=strategy, n_iter=MF_BUDGET, cv=task.cv,
+        scoring=task.scoring, refit=False, random_state=seed, resource=task.resource,
+        min_resource=task.min_resource, max_resource=task.max_resource,
+        reduction_factor=FACTOR, schedule=schedule,
+    ).fit(X, y)
+    results = search.cv_results_
+    levels = np.asarray(results["n_resources"], dtype=float)
+    return _record(results["mean_test_score"], levels / task.max_resource,
+                   levels == task.max_resource)
+
+
+def _halving(task, seed):
+    """sklearn's HalvingRandomSearchCV with the same levels and factor.
+
+    Its ``n_candidates`` is set so that it spends the multi-fidelity budget:
+    one bracket of n at the lowest of four levels costs 4 n / 27 full
+    evaluations, so n = 27 * 24 / 4 = 162. For ``n_samples`` its resource
+    counts all the samples (it subsamples the test folds too); its levels are
+    the same fractions of the data, and cost is counted in training samples.
+    """
+    from sklearn.experimental import enable_halving_search_cv  # noqa: F401
+    from sklearn.model_selection import HalvingRandomSearchCV
+
+    X, y = task.load_data()
+    n_levels = 4
+    n_candidates = int(round(FACTOR ** (n_levels - 1) * MF_BUDGET / n_levels))
+    if task.resource == "n_samples":
+        # The same fractions of the data: 1/27, 1/9, 1/3, 1 (of all samples).
+        max_resources = len(y)
+        min_resources = int(len(y) / FACTOR ** (n_levels - 1))
+        train_fraction = task.max_resource / len(y)
+    else:
+        max_resources, min_resources, train_fraction = task.max_resource, task.min_resource, 1.0
+    search = HalvingRandomSearchCV(
+        task.make_estimator(), sklearn_space(task.space), n_candidates=n_candidates,
+        resource=task.resource, min_resources=min_resources, max_resources=max_resources,
+        factor=FACTOR, cv=task.cv, scoring=task.scoring, refit=False, random_state=seed,
+    ).fit(X, y)
+    results = search.cv_results_
+    levels = np.asarray(results["n_resources"], dtype=float)
+    last = results["iter"] == results["iter"].max()
+    return _record(results["mean_test_score"], levels * train_fraction / task.max_resource, last)
+
+
+METHODS = {
+    "random-full": (lambda t, s: _full_fidelity(t, s, "random"),
+                    f"ScaledSearchCV(strategy='random', n_iter={FULL_BUDGET})"),
+    "bayesian-full": (lambda t, s: _full_fidelity(t, s, "bayesian"),
+                      f"ScaledSearchCV(strategy='bayesian', n_iter={FULL_BUDGET})"),
+    "random-hyperband": (lambda t, s: _multi_fidelity(t, s, "random", "hyperband"),
+                         f"random, resource, schedule='hyperband', n_iter={MF_BUDGET}"),
+    "bayesian-hyperband": (lambda t, s: _multi_fidelity(t, s, "bayesian", "hyperband"),
+                           f"bayesian, resource, schedule='hyperband', n_iter={MF_BUDGET}"),
+    "bayesian-sh": (lambda t, s: _multi_fidelity(t, s, "bayesian", "successive_halving"),
+                    f"bayesian, resource, schedule='successive_halving', n_iter={MF_BUDGET}"),
+    "sklearn-halving": (_halving, "sklearn HalvingRandomSearchCV, same levels and factor, "
+                        "162 candidates (same budget)"),
+}
+
+
+def probe(task_name):
+    """Spearman rank correlation of scores at the lowest and highest level.
+
+    ``PROBE_CONFIGS`` random configurations (seed 0), each scored by
+    cross-validation at ``min_resource`` and ``max_resource``. The
+    subsample for ``n_samples`` is a fixed random prefix of each training
+    fold, drawn here rather than by skscale.
+    """
+    from scipy.stats import spearmanr
+    from sklearn.base import clone
+
+    task = MF_TASKS[task_name]
+    X, y = task.load_data()
+    configs = SearchSpace(task.space).sample(PROBE_CONFIGS, np.random.RandomState(0))
+    rng = np.random.RandomState(0)
+    splits = [(rng.permutation(train), test) for train, test in task.cv.split(X, y)]
+    scores = {}
+    for level in (task.min_resource, task.max_resource):
+        scores[level] = []
+        for config in configs:
+            fold_scores = []
+            for train, test in splits:
+                est = clone(task.make_estimator()).set_params(**config)
+                if task.resource == "n_samples":
+                    train = train[:level]
+                else:
+                    est.set_params(**{task.resource: level})
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    est.fit(X[train], y[train])
+                fold_scores.append(est.score(X[test], y[test]))
+            scores[level].append(float(np.mean(fold_scores)))
+    rho = spearmanr(scores[task.min_resource], scores[task.max_resource])[0]
+    return {"task": task_name, "spearman": float(rho), "fingerprint": task.fingerprint}
+
+
+def run_one(task_name, method, seed):
+    task = MF_TASKS[task_name]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        start, cpu_start = time.perf_counter(), time.process_time()
+        record = METHODS[method][0](task, seed)
+        seconds, cpu = time.perf_counter() - start, time.process_time() - cpu_start
+    return {"task": task_name, "method": method, "seed": seed, "seconds": seconds,
+            "cpu_seconds": cpu, "task_fingerprint": task.fingerprint, **record}
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--tasks", nargs="+", choices=sorted(MF_TASKS), metavar="TASK")
+    parser.add_argument("--methods", nargs="+", choices=sorted(METHODS), metavar="METHOD")
+    parser.add_argument("--replications", type=int, default=10)
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument("--report-only", action="store_true")
+    return parser.parse_args(argv)
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    tasks = args.tasks or list(MF_TASKS)
+    methods = args.methods or list(METHODS)
+    runs_dir = args.out / "runs"
+    probe_path = args.out / "rank_correlation.json"
+    probes = json.loads(probe_path.read_text()) if probe_path.exists() else {}
+    if not args.report_only:
+        stored = {(t, m): storage.read_runs(runs_dir, t, m, MF_TASKS[t].fingerprint)
+                  for t in tasks for m in methods}
+        jobs = [(t, m, s) for s in range(args.replications) for t in tasks for m in methods
+                if s not in stored[(t, m)]]
+        missing_probes = [t for t in tasks
+                          if probes.get(t, {}).get("fingerprint") != MF_TASKS[t].fingerprint]
+        print(f"{len(jobs)} searches and {len(missing_probes)} probes to run, "
+              f"{args.jobs} workers.", flush=True)
+        start = time.perf_counter()
+        with ProcessPoolExecutor(max_workers=args.jobs) as pool:
+            futures = {pool.submit(probe, t): ("probe", t) for t in missing_probes}
+            futures.update({pool.submit(run_one, *job): job for job in jobs})
+            for done, future in enumerate(as_completed(futures), start=1):
+                job = futures[future]
+                try:
+                    result = future.result()
+                except Exception:
+                    print(f"FAILED {job}:\n{traceback.format_exc()}", flush=True)
+                    continue
+                if job[0] == "probe":
+                    probes[job[1]] = result
+                    args.out.mkdir(parents=True, exist_ok=True)
+                    probe_path.write_text(json.dumps(probes, indent=1, sort_keys=True) + "\n")
+                    print(f"probe {job[1]}: spearman {result['spearman']:.2f}", flush=True)
+                    continue
+                storage.append_run(runs_dir, result)
+                elapsed = time.perf_counter() - start
+                print(f"[{done}/{len(futures)}] {job[0]} {job[1]} seed {job[2]}: "
+                      f"{result['seconds']:.1f} s (elapsed {elapsed / 60:.1f} min)", flush=True)
+    runs = {t: {m: storage.read_runs(runs_dir, t, m, MF_TASKS[t].fingerprint)
+                for m in METHODS} for t in MF_TASKS}
+    path = mf_report.write(args.out, runs, probes, MF_TASKS, METHODS, FULL_BUDGET, MF_BUDGET)
+    print(f"Wrote {path}.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
