@@ -148,6 +148,8 @@ def write(out, runs, probes, tasks, methods, full_budget, mf_budget):
     """Write ``multifidelity.md`` and ``multifidelity.png`` in ``out``; return the summary path."""
     tables = {t: task_rows(by_method, full_budget) for t, by_method in runs.items()
               if by_method.get(BASELINE)}
+    if not tables:
+        raise SystemExit(f"No stored runs of {BASELINE} in {out}: nothing to report.")
     lines = [
         "# Multi-fidelity benchmark",
         "",

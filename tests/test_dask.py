@@ -11,8 +11,10 @@ from skscale import Continuous, ScaledSearchCV
 distributed = pytest.importorskip("distributed")
 
 
-@pytest.mark.parametrize("strategy", ["random", "bayesian"])
-def test_dask_cluster_gives_the_same_search_as_n_jobs_1(strategy):
+@pytest.mark.parametrize(
+    "strategy, resource", [("random", None), ("bayesian", None), ("bayesian", "n_samples")]
+)
+def test_dask_cluster_gives_the_same_search_as_n_jobs_1(strategy, resource):
     X, y = load_iris(return_X_y=True)
 
     def make():
@@ -24,6 +26,7 @@ def test_dask_cluster_gives_the_same_search_as_n_jobs_1(strategy):
             batch_size=2,
             cv=3,
             random_state=0,
+            resource=resource,
         )
 
     local = make().fit(X, y)

@@ -23,10 +23,13 @@ class Toy(BaseEstimator):
     With ``trap`` the low-budget scores prefer large x instead (they mislead).
     """
 
-    def __init__(self, x=1.0, budget=27, trap=False):
+    def __init__(self, x=1.0, budget=27, trap=False, interrupt_at=None):
         self.x, self.budget, self.trap = x, budget, trap
+        self.interrupt_at = interrupt_at
 
     def fit(self, X, y=None):
+        if self.interrupt_at is not None and self.budget >= self.interrupt_at:
+            raise KeyboardInterrupt  # as Ctrl-C would
         self.n_fit_ = len(X)
         return self
 
@@ -204,6 +207,50 @@ def test_stop_criteria_look_at_full_resource_rows():
     search = toy_search(n_iter=60, target_score=-0.3).fit(X_DUMMY)
     assert search.stop_reason_ == "target_score"
     assert search.cv_results_["n_resources"][-1] == 27
+
+
+def test_ctrl_c_keeps_the_rows_so_far():
+    search = toy_search(estimator=Toy(interrupt_at=9), schedule="successive_halving")
+    with pytest.warns(UserWarning) as caught:
+        search.fit(X_DUMMY)
+    messages = " ".join(str(w.message) for w in caught)
+    assert "Interrupted after" in messages and "before any evaluation at max_resource" in messages
+    assert search.stop_reason_ == "interrupted"
+    assert set(search.cv_results_["n_resources"]) == {1, 3}
+    assert search.best_params_["budget"] == 3
+
+
+def test_verbose_and_callbacks(capsys):
+    search = toy_search(verbose=1, n_iter=3).fit(X_DUMMY)
+    out = capsys.readouterr().out
+    # One progress line per round; a successive-halving rung is one round at least.
+    assert out.count("[skscale]") >= len(set(zip(search.cv_results_["bracket"],
+                                                 search.cv_results_["iter"], strict=True)))
+    if not hasattr(ScaledSearchCV, "set_callbacks"):
+        return
+
+    class Recorder:
+        def __init__(self):
+            self.begun = []
+
+        def setup(self, estimator, context):
+            pass
+
+        def teardown(self, estimator, context):
+            pass
+
+        def on_fit_task_begin(self, estimator, context, **kwargs):
+            self.begun.append(context.task_name)
+
+        def on_fit_task_end(self, estimator, context, **kwargs):
+            return False
+
+    recorder = Recorder()
+    for strategy in ("random", "bayesian"):
+        fitted = toy_search(strategy=strategy, n_iter=3)
+        fitted.set_callbacks(recorder)
+        fitted.fit(X_DUMMY)
+    assert recorder.begun.count("search") == 2 and recorder.begun.count("round") > 4
 
 
 def test_warm_start_continues_a_multifidelity_search():

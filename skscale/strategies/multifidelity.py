@@ -9,6 +9,7 @@ to evaluate them (the subsampled ``cv`` and the ``n_resources``, ``iter`` and
 """
 
 import math
+import warnings
 
 import numpy as np
 
@@ -189,6 +190,13 @@ class MultiFidelityStrategy(Strategy):
         return None
 
     def fitted_attributes(self):
+        if not self._observed[-1][0]:  # only after Ctrl-C or a failing last level
+            warnings.warn(
+                "The search ended before any evaluation at max_resource: best_params_ "
+                "and the refit use the best configuration at a lower resource.",
+                UserWarning,
+                stacklevel=5,  # the caller of fit
+            )
         if not self._model_based:
             return self._source.fitted_attributes()
         model = self._model(2)
