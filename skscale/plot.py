@@ -756,5 +756,4 @@ def plot_warping(warping, *, axes=None, search_space=None):
     return fig
 
 
-# At the end: plot_fidelity reads this module's helpers.
-from .plot_fidelity import plot_resources  # noqa: E402
+from .plot_fidelity import plot_resources  # noqa: E402 (its own module, shown here)

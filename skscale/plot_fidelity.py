@@ -5,8 +5,6 @@ Exposed as :func:`skscale.plot.plot_resources`.
 
 import numpy as np
 
-from .plot import _metric_key, _pyplot, _results_of, _scores
-
 
 def plot_resources(search, *, ax=None, metric=None, cmap="viridis"):
     """Resource level of every evaluation of a multi-fidelity search, in order.
@@ -36,6 +34,9 @@ def plot_resources(search, *, ax=None, metric=None, cmap="viridis"):
     >>> from skscale.plot import plot_resources
     >>> ax = plot_resources(search)  # doctest: +SKIP
     """
+    # skscale.plot imports this module: its helpers are imported here, not above.
+    from .plot import _metric_key, _pyplot, _results_of, _scores
+
     plt = _pyplot()
     results = _results_of(search, "search")
     if "n_resources" not in results:
