@@ -23,6 +23,7 @@ import numpy as np
 from sklearn.exceptions import NotFittedError
 
 from . import scaling as scalings
+from .plot_fidelity import plot_resources
 from .ranges import Categorical, Continuous, _NumericRange
 from .space import SearchSpace
 from .strategies.bayesian import Warping
@@ -755,5 +756,3 @@ def plot_warping(warping, *, axes=None, search_space=None):
         ax.grid(True, alpha=0.3)
     return fig
 
-
-from .plot_fidelity import plot_resources  # noqa: E402 (its own module, shown here)
