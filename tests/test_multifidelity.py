@@ -92,6 +92,8 @@ def test_results_layout_and_best_at_max_resource(strategy, schedule):
     # Every full-resource row ranks before every other row.
     assert results["rank_test_score"][full].max() < results["rank_test_score"][~full].min()
     assert results["rank_test_score"][search.best_index_] == 1
+    # The Bayesian model's warping is exposed as without a resource.
+    assert hasattr(search, "warping_") == (strategy == "bayesian")
 
 
 def test_a_low_resource_row_that_scores_best_is_not_chosen():
