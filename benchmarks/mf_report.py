@@ -10,6 +10,7 @@ import datetime
 
 import numpy as np
 
+from .metrics import rank_test
 from .report import _fmt, _table, machine, versions
 
 GRID_STEP = 0.25  # full-resource evaluations
@@ -70,6 +71,7 @@ def task_rows(by_method, full_budget):
         rows[method] = {
             "n": len(runs), "curve": mean,
             "final_mean": float(np.mean(finals)), "final_std": float(np.std(finals)),
+            "finals": finals,
             "cost": float(np.mean([np.sum(r["cost"]) for r in runs])),
             "seconds": float(np.mean([r["seconds"] for r in runs])),
             "cpu": float(np.mean([r["cpu_seconds"] for r in runs])),
@@ -111,6 +113,27 @@ def verdicts(task, tables, probes):
     return lines
 
 
+def _pairs_section(tables, pairs):
+    """Head-to-head final bests of two methods per task, with Mann-Whitney p-values."""
+    lines = []
+    for a, b, title in pairs:
+        rows, wins = [], 0
+        for task, (_, _, by_method) in tables.items():
+            if a not in by_method or b not in by_method:
+                continue
+            ra, rb = by_method[a], by_method[b]
+            wins += ra["final_mean"] > rb["final_mean"]
+            rows.append([task, _fmt(ra["final_mean"], ".4f"), _fmt(rb["final_mean"], ".4f"),
+                         _fmt(rank_test(ra["finals"], rb["finals"]), ".2f"),
+                         _fmt(ra["cost"], ".1f"), _fmt(rb["cost"], ".1f")])
+        if rows:
+            lines += [f"## {title}", "",
+                      _table(["task", f"{a} final", f"{b} final", "Mann-Whitney p",
+                              f"{a} cost", f"{b} cost"], rows),
+                      "", f"{a} has the higher mean on {wins} of {len(rows)} tasks.", ""]
+    return lines
+
+
 def figure(tables, path, full_budget):
     import matplotlib
 
@@ -134,7 +157,7 @@ def figure(tables, path, full_budget):
             ax.set_ylim(low, high + 0.05 * (high - low))
         ax.set_title(task, fontsize=9)
         ax.set_xlabel("cost (full-resource evaluations)")
-    axes[0][0].set_ylabel("mean best CV accuracy at max resource")
+    axes[0][0].set_ylabel("mean best CV accuracy")
     handles, labels = axes[0][0].get_legend_handles_labels()
     fig.legend(handles, labels, loc="lower center", ncol=len(labels), fontsize=8,
                bbox_to_anchor=(0.5, -0.02))
@@ -199,6 +222,14 @@ def write(out, runs, probes, tasks, methods, full_budget, mf_budget):
             *[f"- {v}" for v in verdicts(task, tables, probes)],
             "",
         ]
+    lines += _pairs_section(tables, [
+        ("bayesian-hyperband", "bayesian-sh", "Default schedule: Hyperband against successive "
+         "halving (both Bayesian)"),
+        ("bayesian-hyperband", "random-hyperband", "Bayesian (BOHB-style) against random "
+         "configurations (both Hyperband)"),
+        ("bayesian-hyperband", "sklearn-halving", "Bayesian Hyperband against "
+         "HalvingRandomSearchCV (same budget)"),
+    ])
     lines += ["![best-so-far vs cost](multifidelity.png)", ""]
     summary = out / "multifidelity.md"
     out.mkdir(parents=True, exist_ok=True)
