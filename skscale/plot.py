@@ -239,9 +239,7 @@ def plot_convergence(searches, *, ax=None, labels=None, band="std", show_runs=Fa
     -----
     Failed candidates (NaN scores) count as evaluations but never lower the
     best score so far; the curve starts at the first success. Replications
-    of different lengths are cut to the shortest, with a warning. Rounds in
-    which every fit failed are not in ``cv_results_`` (see
-    ``failed_candidates_``) and so are not counted.
+    of different lengths are cut to the shortest, with a warning.
 
     Examples
     --------

@@ -17,6 +17,7 @@ import numbers
 import warnings
 
 import numpy as np
+from sklearn.base import clone
 from sklearn.utils.random import sample_without_replacement
 
 from .ranges import Categorical, Continuous, Integer, _NumericRange, _Range
@@ -265,8 +266,6 @@ class SearchSpace:
                 raise TypeError(
                     f"{label} must be a dict of parameter name to range, got {type(d).__name__}."
                 )
-            if not d:
-                raise ValueError(f"{label} is empty; name at least one parameter.")
             for name in d:
                 if not isinstance(name, str):
                     raise TypeError(f"{label} keys must be parameter names (str), got {name!r}.")
@@ -293,31 +292,36 @@ class SearchSpace:
         """Number of distinct candidates (``math.inf`` unless finite)."""
         return sum(s.size for s in self.subspaces)
 
-    def check_names(self, valid_names, estimator_name):
-        """Raise ``ValueError`` for a name the estimator does not have.
+    def check_names(self, estimator):
+        """Raise ``ValueError`` for a name the estimator does not accept.
 
-        A nested name (``a__b``) is accepted when a searched parameter is one of
-        its prefixes, since that parameter may swap in another estimator.
+        Names listed by ``estimator.get_params(deep=True)`` pass, and so does
+        a nested name (``a__b``) whose prefix is itself searched, since that
+        parameter may swap in another estimator. Any other name is tried on a
+        clone's ``set_params``: what the estimator itself accepts is allowed,
+        what it rejects gets a message listing the valid names.
 
         Parameters
         ----------
-        valid_names : iterable of str
-            The estimator's ``get_params(deep=True)`` names.
-        estimator_name : str
-            Used in the message.
+        estimator : estimator object
+            The estimator of the search.
         """
-        valid_names = set(valid_names)
+        valid_names = set(estimator.get_params(deep=True))
         for sub in self.subspaces:
             for name in sub.dims:
                 parts = name.split("__")
                 prefixes = {"__".join(parts[:i]) for i in range(1, len(parts))}
                 if name in valid_names or prefixes & set(sub.dims):
                     continue
-                raise ValueError(
-                    f"param_distributions names {name!r}, which is not a parameter "
-                    f"of {estimator_name}. Valid parameters are: "
-                    f"{', '.join(sorted(valid_names))}."
-                )
+                try:
+                    value = sub.sample(np.random.RandomState(0))[name]
+                    clone(estimator).set_params(**{name: value})
+                except (ValueError, TypeError, AttributeError, KeyError):
+                    raise ValueError(
+                        f"param_distributions names {name!r}, which is not a parameter "
+                        f"of {type(estimator).__name__}. Valid parameters are: "
+                        f"{', '.join(sorted(valid_names))}."
+                    ) from None
 
     def require_bounds(self, strategy):
         """Raise ``ValueError`` when a parameter has no bounds a strategy needs.

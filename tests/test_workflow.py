@@ -4,7 +4,6 @@ import time
 
 import numpy as np
 import pytest
-import sklearn
 from sklearn.base import BaseEstimator
 
 from skscale import Continuous, ScaledSearchCV
@@ -166,29 +165,58 @@ def test_bad_warm_start(warm_start, error, message):
         search(warm_start=warm_start).fit(X_DUMMY)
 
 
-@pytest.mark.skipif(
+class TaskRecorder:
+    """A scikit-learn callback that records the task tree: (task, parent task)."""
+
+    def __init__(self):
+        self.begun = []
+
+    def setup(self, estimator, context):
+        pass
+
+    def teardown(self, estimator, context):
+        pass
+
+    def on_fit_task_begin(self, estimator, context, **kwargs):
+        parent = getattr(getattr(context, "parent", None), "task_name", None)
+        self.begun.append((context.task_name, parent))
+
+    def on_fit_task_end(self, estimator, context, **kwargs):
+        return False
+
+
+needs_callbacks = pytest.mark.skipif(
     not hasattr(ScaledSearchCV, "set_callbacks"), reason="scikit-learn without callbacks"
 )
+
+
+@needs_callbacks
 def test_sklearn_callbacks_see_search_and_rounds():
-    class Recorder:
-        def __init__(self):
-            self.begun = []
-
-        def setup(self, estimator, context):
-            pass
-
-        def teardown(self, estimator, context):
-            pass
-
-        def on_fit_task_begin(self, estimator, context, **kwargs):
-            self.begun.append(context.task_name)
-
-        def on_fit_task_end(self, estimator, context, **kwargs):
-            return False
-
-    recorder = Recorder()
+    recorder = TaskRecorder()
     fitted = search(n_iter=4, batch_size=2)
     fitted.set_callbacks(recorder)
     fitted.fit(X_DUMMY)
-    assert recorder.begun.count("round") == 2 and recorder.begun.count("search") == 1
-    assert sklearn.__version__ >= "1.9"
+    names = [name for name, _ in recorder.begun]
+    assert names.count("round") == 2 and names.count("search") == 1
+    parents = {parent for name, parent in recorder.begun if name == "candidate-split-evaluation"}
+    assert parents == {"round"}
+
+
+@needs_callbacks
+@pytest.mark.parametrize("strategy", ["random", "grid"])
+def test_one_round_search_has_sklearns_task_tree(strategy):
+    from sklearn.model_selection import GridSearchCV, RandomizedSearchCV
+
+    ours, theirs = TaskRecorder(), TaskRecorder()
+    fitted = search(strategy=strategy, n_iter=4, param_distributions={"x": [0.1, 0.2, 0.3, 0.4]})
+    fitted.set_callbacks(ours).fit(X_DUMMY)
+    sklearn_class = GridSearchCV if strategy == "grid" else RandomizedSearchCV
+    reference = sklearn_class(
+        fitted.estimator,
+        {"x": [0.1, 0.2, 0.3, 0.4]},
+        cv=fitted.cv,
+        **({"n_iter": 4, "random_state": 0} if strategy == "random" else {}),
+    )
+    reference.set_callbacks(theirs).fit(X_DUMMY)
+    assert "round" not in [name for name, _ in ours.begun]
+    assert sorted(ours.begun, key=str) == sorted(theirs.begun, key=str)
