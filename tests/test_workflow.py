@@ -5,8 +5,10 @@ import time
 import numpy as np
 import pytest
 from sklearn.base import BaseEstimator
+from sklearn.model_selection import GridSearchCV
 
 from skscale import Continuous, ScaledSearchCV
+from skscale.warm_start import param_columns
 
 X_DUMMY = np.zeros((8, 1))
 ONE_SPLIT = [(np.arange(4), np.arange(4, 8))]
@@ -108,6 +110,36 @@ def test_warm_start_from_a_fitted_search():
     assert isinstance(results["param_x"], np.ma.MaskedArray)
 
 
+class Knobs(BaseEstimator):
+    """Parameters of several kinds; the score is ``level``."""
+
+    def __init__(self, kind="a", level=0, size=1.0, shape=(1,)):
+        self.kind, self.level, self.size, self.shape = kind, level, size, shape
+
+    def fit(self, X, y=None):
+        return self
+
+    def score(self, X, y=None):
+        return float(self.level)
+
+
+def test_warm_start_param_columns_are_built_as_scikit_learn_builds_them():
+    # Sub-spaces naming different parameters: masks where a candidate lacks one.
+    grid = [
+        {"kind": ["a"], "size": [0.5, 2.0], "shape": [(1, 2), (3, 4)]},
+        {"kind": ["bb"], "level": [1, 2], "size": [1.0]},
+    ]
+    theirs = GridSearchCV(Knobs(), grid, cv=ONE_SPLIT).fit(X_DUMMY).cv_results_
+    ours = param_columns(theirs["params"])
+    assert set(ours) == {key for key in theirs if key.startswith("param_")}
+    for key, column in ours.items():
+        assert isinstance(column, np.ma.MaskedArray) and column.dtype == theirs[key].dtype, key
+        np.testing.assert_array_equal(column.mask, np.ma.getmaskarray(theirs[key]), err_msg=key)
+        assert column.compressed().tolist() == theirs[key].compressed().tolist(), key
+    assert ours["param_size"].dtype == np.float64 and ours["param_level"].dtype == np.int64
+    assert ours["param_kind"].dtype == object and ours["param_shape"].dtype == object
+
+
 def test_warm_start_informs_the_model_from_the_first_proposal():
     first = search(n_iter=10).fit(X_DUMMY)
     cold = search(n_iter=1, random_state=5).fit(X_DUMMY)
@@ -186,7 +218,8 @@ class TaskRecorder:
 
 
 needs_callbacks = pytest.mark.skipif(
-    not hasattr(ScaledSearchCV, "set_callbacks"), reason="scikit-learn without callbacks"
+    not hasattr(ScaledSearchCV, "set_callbacks"),
+    reason="scikit-learn < 1.9 has no estimator callbacks (set_callbacks)",
 )
 
 
