@@ -377,7 +377,7 @@ class ScaledSearchCV(BaseSearchCV):
                 max_subtasks=n_planned * self.n_splits_ if n_rounds == 1 else n_rounds,
                 sequential_subtasks=n_rounds > 1,
             ).call_on_fit_task_begin(estimator=self)
-        results, n_done = {}, 0
+        results, n_done, n_rounds_done = {}, 0, 0
         self.stop_reason_ = "n_iter"
         # A round whose fits all fail stays in cv_results_ (scikit-learn would
         # raise). A single-round search keeps scikit-learn's behaviour exactly.
@@ -401,6 +401,7 @@ class ScaledSearchCV(BaseSearchCV):
                     scores = results[self._guiding_metric(results)][-len(candidates) :]
                     strategy.tell(candidates, np.asarray(scores, dtype=np.float64))
                     n_done += len(candidates)
+                    n_rounds_done += 1
                     self._report(progress, n_done, results)
                     new_scores = results[self._guiding_metric(results)][n_warm:]
                     reason = stop.reason_to_stop(new_scores, progress.elapsed())
@@ -425,11 +426,10 @@ class ScaledSearchCV(BaseSearchCV):
                 "that warm_start does not already have."
             )
         self.n_candidates_ = len(results["params"]) - n_warm
-        if n_warm == 0 and sum(sum(c.values()) for c in failed_rounds) == (
-            self.n_candidates_ * self.n_splits_
-        ):
+        if n_warm == 0 and failed_rounds and len(failed_rounds) == n_rounds_done:
+            n_fits = sum(sum(errors.values()) for errors in failed_rounds)
             raise ValueError(
-                f"\nAll the {self.n_candidates_ * self.n_splits_} fits failed.\n"
+                f"\nAll the {n_fits} fits failed.\n"
                 "It is very likely that your model is misconfigured.\n"
                 "You can try to debug the error by setting error_score='raise'.\n\n"
                 f"Below are more details about the failures:\n"

@@ -40,8 +40,12 @@ def _from_scipy(dist):
     return None
 
 
-def _as_dimension(where, value):
-    """Resolve one value of ``param_distributions`` into a range or a sampler."""
+def _as_dimension(where, name, value):
+    """Resolve one value of ``param_distributions`` into a range or a sampler.
+
+    The messages for lists contain scikit-learn's ``ParameterGrid`` wording,
+    which code ported from ``GridSearchCV`` may match on.
+    """
     if isinstance(value, _Range):
         return value
     if hasattr(value, "rvs"):
@@ -49,12 +53,22 @@ def _as_dimension(where, value):
     if isinstance(value, (str, bytes)) or not hasattr(value, "__iter__"):
         raise TypeError(
             f"{where} must be a range (Continuous, Integer, Categorical), a list "
-            "of choices or a distribution with an rvs method; got "
-            f"{type(value).__name__} {value!r}. For a single value, use [{value!r}]."
+            "of choices or a distribution with an rvs method. Parameter grid for "
+            f"parameter {name!r} needs to be a list or a numpy array, but got {value!r} "
+            f"(of type {type(value).__name__}) instead. Single values need to be "
+            f"wrapped in a list with one element. For example: [{value!r}]."
+        )
+    if isinstance(value, np.ndarray) and value.ndim != 1:
+        raise ValueError(
+            f"{where} must be one-dimensional: a list of choices. Got an array of "
+            f"shape {value.shape}."
         )
     values = list(value)
     if not values:
-        raise ValueError(f"{where} is an empty list; give at least one choice.")
+        raise ValueError(
+            f"{where} is an empty list; give at least one choice. (Parameter grid for "
+            f"parameter {name!r} need to be a non-empty sequence, got: {value})"
+        )
     return Categorical(values)
 
 
@@ -270,7 +284,7 @@ class SearchSpace:
                 if not isinstance(name, str):
                     raise TypeError(f"{label} keys must be parameter names (str), got {name!r}.")
             self.subspaces.append(
-                Subspace({n: _as_dimension(f"{label}[{n!r}]", v) for n, v in d.items()})
+                Subspace({n: _as_dimension(f"{label}[{n!r}]", n, v) for n, v in d.items()})
             )
 
     def __repr__(self):

@@ -75,7 +75,11 @@ def search(**kwargs):
             TypeError,
             r"param_distributions\['C'\] must be a range",
         ),
-        (dict(param_distributions={"C": 1.0}), TypeError, r"For a single value, use \[1.0\]"),
+        (
+            dict(param_distributions={"C": 1.0}),
+            TypeError,
+            r"wrapped in a list with one element. For example: \[1.0\]",
+        ),
         (dict(param_distributions={1: [1.0]}), TypeError, r"keys must be parameter names"),
         (
             dict(param_distributions={"Cee": [1.0]}),
@@ -105,6 +109,11 @@ def search(**kwargs):
         (dict(param_distributions=({"C": [1.0]},)), TypeError, r"'param_distributions' parameter"),
         (dict(param_distributions={"C": None}), TypeError, r"param_distributions\['C'\] must be"),
         (dict(param_distributions={"C": object()}), TypeError, r"param_distributions\['C'\]"),
+        (
+            dict(param_distributions={"C": np.ones((3, 2))}),
+            ValueError,
+            r"param_distributions\['C'\] must be one-dimensional.*shape \(3, 2\)",
+        ),
         (dict(param_distributions=None), ValueError, r"param_distributions is required"),
         (
             dict(param_grid={"C": [1.0]}),

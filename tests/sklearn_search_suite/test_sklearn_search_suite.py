@@ -56,83 +56,16 @@ SLOW_TESTS = frozenset(
 # Tests of scikit-learn's file that fail with ScaledSearchCV, by role, each
 # with its reason. A key is a test id (function name with its parameter ids)
 # or a bare function name, which covers all its parametrisations.
-_PARAM_GRID = "(a) `param_grid=` keyword not accepted (TypeError); alias being added"
-_CALLBACK_TREE = (
-    "(a) callbacks: one extra 'round' task between the search task and the "
-    "evaluations, so hook counts are 1 higher than sklearn's tree"
-)
-_NAME_CHECK = (
-    "(a) name check rejects 'predictor__parama', which MinimalClassifier/"
-    "MinimalRegressor.set_params accepts although get_params does not list it"
-)
 EXPECTED_DIFFERENCES = {
     "grid": {
-        # ---- Category (a): gaps in skscale being fixed in search.py/space.py.
-        # ---- Delete these entries once the fixes are merged.
-        "test_cv_results_dtype_issue_29074": _PARAM_GRID,
-        "test_cv_results_multi_size_array": _PARAM_GRID,
-        "test_grid_search_cv_results": _PARAM_GRID,
-        "test_grid_search_cv_results_multimetric": _PARAM_GRID,
-        "test_grid_search_cv_splits_consistency": _PARAM_GRID,
-        "test_gridsearch_no_predict": _PARAM_GRID,
-        "test_multi_metric_search_forwards_metadata[GridSearchCV-param_grid]": _PARAM_GRID,
-        "test_score_rejects_params_with_no_routing_enabled[GridSearchCV-param_grid]": (
-            _PARAM_GRID
-        ),
-        "test_search_cv_results_rank_tie_breaking": _PARAM_GRID,
-        "test_search_cv_sample_weight_equivalence[estimator0]": _PARAM_GRID,
-        "test_search_cv_score_samples_error[search_cv1]": _PARAM_GRID,
-        "test_search_cv_score_samples_method[search_cv1]": _PARAM_GRID,
-        "test_search_default_iid[GridSearchCV-specialized_params0]": _PARAM_GRID,
-        "test_search_estimator_param[GridSearchCV-param_grid]": _PARAM_GRID,
-        "test_search_html_repr": _PARAM_GRID,
-        "test_search_train_scores_set_to_false": _PARAM_GRID,
-        "test_searchcv_raise_warning_with_non_finite_score"
-        "[GridSearchCV-specialized_params0-False]": _PARAM_GRID,
-        "test_searchcv_raise_warning_with_non_finite_score"
-        "[GridSearchCV-specialized_params0-True]": _PARAM_GRID,
-        "test_stochastic_gradient_loss_param": _PARAM_GRID,
-        "test_unsupervised_grid_search": _PARAM_GRID,
-        "test_unsupported_sample_weight_scorer": _PARAM_GRID,
-        "test_predict_proba_disabled": (
-            "(a) empty grid {} rejected (ValueError) instead of one candidate of defaults"
-        ),
-        "test_search_callbacks_no_propagation[search0-False]": _CALLBACK_TREE,
-        "test_search_callbacks_no_propagation[search0-True]": _CALLBACK_TREE,
-        "test_search_callbacks_propagation[search0-False]": _CALLBACK_TREE,
-        "test_search_callbacks_propagation[search0-True]": _CALLBACK_TREE,
-        "test_search_callbacks_with_partial_fit_failures": _CALLBACK_TREE,
-        "test_search_cv_using_minimal_compatible_estimator[MinimalClassifier-GridSearchCV]": (
-            _NAME_CHECK
-        ),
-        "test_search_cv_using_minimal_compatible_estimator[MinimalRegressor-GridSearchCV]": (
-            _NAME_CHECK
-        ),
-        # ---- End of category (a).
-        # Category (b): deliberate differences.
+        # Deliberate: the fitted attributes skscale adds.
         "test_custom_run_search": (
-            "(b) compares every public fitted attribute of GridSearchCV with a bare "
-            "BaseSearchCV subclass; ScaledSearchCV adds failed_candidates_, "
-            "n_candidates_, search_space_ and stop_reason_ (all shared ones are equal)"
-        ),
-        "test_grid_search_bad_param_grid": (
-            "(b) same exception types, but the messages are ScaledSearchCV's (they name "
-            "param_distributions['C'] and the range objects), not ParameterGrid's"
+            "compares every public fitted attribute of GridSearchCV with a bare "
+            "BaseSearchCV subclass; ScaledSearchCV adds n_candidates_, search_space_ and "
+            "stop_reason_ (every shared attribute is equal)"
         ),
     },
-    "random": {
-        # ---- Category (a): gaps in skscale being fixed in search.py/space.py.
-        # ---- Delete these entries once the fixes are merged.
-        "test_search_callbacks_no_propagation[search1-False]": _CALLBACK_TREE,
-        "test_search_callbacks_no_propagation[search1-True]": _CALLBACK_TREE,
-        "test_search_callbacks_propagation[search1-False]": _CALLBACK_TREE,
-        "test_search_callbacks_propagation[search1-True]": _CALLBACK_TREE,
-        "test_search_cv_using_minimal_compatible_estimator"
-        "[MinimalClassifier-RandomizedSearchCV]": _NAME_CHECK,
-        "test_search_cv_using_minimal_compatible_estimator"
-        "[MinimalRegressor-RandomizedSearchCV]": _NAME_CHECK,
-        # ---- End of category (a).
-    },
+    "random": {},
 }
 
 
