@@ -193,9 +193,9 @@ def test_sklearn_search_tests_full(role, full_run, request):
 
 
 def test_expected_differences_are_explained():
-    """Every listed difference gives its category and reason."""
+    """Every listed difference is a test of scikit-learn's file, with its reason."""
     for role, listed in EXPECTED_DIFFERENCES.items():
         assert role in ROLES
         for name, reason in listed.items():
             assert name.startswith("test_"), name
-            assert reason.startswith(("(a) ", "(b) ", "(c) ")) and len(reason) > 30, name
+            assert len(reason) > 30, name
