@@ -56,6 +56,8 @@ class BayesianOptimizer:
 
     def __init__(self, param_distributions, *, n_iter=50, random_state=None):
         self.space = SearchSpace(param_distributions)
+        if not any(sub.dims for sub in self.space.subspaces):
+            raise ValueError("param_distributions is empty; name at least one parameter.")
         n_iter = _check_count(n_iter, "n_iter")
         self._strategy = BayesianStrategy(self.space, n_iter, check_random_state(random_state))
         self.history = []

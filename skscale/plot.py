@@ -183,6 +183,20 @@ def _convergence_groups(searches, labels, metric):
     return [(name, [c], False) for name, c in zip(names, curves, strict=True)], keys[0]
 
 
+def _within_unit_interval(groups):
+    """Whether every score drawn lies in [0, 1], as accuracy, balanced accuracy and AUC do."""
+    values = np.concatenate([c for _, curves, _ in groups for c in curves])
+    values = values[np.isfinite(values)]
+    return values.size > 0 and values.min() >= 0.0 and values.max() <= 1.0
+
+
+def _keep_within_unit_interval(ax):
+    # Autoscaling pads the data by a margin (a wide one around a flat line), which
+    # can run past 1.0, a value such scores never take.
+    low, high = ax.get_ylim()
+    ax.set_ylim(max(low, 0.0), min(high, 1.0))
+
+
 def _summarise(curves, band):
     """Centre line and band (or None) of replicated best-so-far curves."""
     length = min(len(c) for c in curves)
@@ -241,10 +255,10 @@ def plot_convergence(searches, *, ax=None, labels=None, band="std", show_runs=Fa
     Notes
     -----
     Failed candidates (NaN scores) count as evaluations but never lower the
-    best score so far; the curve starts at the first success. Replications
-    of different lengths are cut to the shortest, with a warning. Rounds in
-    which every fit failed are not in ``cv_results_`` (see
-    ``failed_candidates_``) and so are not counted.
+    best score so far; the curve starts at the first success. When every
+    score drawn lies in [0, 1], as accuracies do, the y axis stays within
+    [0, 1] and the bands are clipped to it. Replications of different
+    lengths are cut to the shortest, with a warning.
 
     Examples
     --------
@@ -267,6 +281,7 @@ def plot_convergence(searches, *, ax=None, labels=None, band="std", show_runs=Fa
     if ax is None:
         _, ax = plt.subplots(figsize=(6.4, 4.2), layout="constrained")
 
+    bounded = _within_unit_interval(groups)
     replicated = False
     for label, curves, is_replication in groups:
         if not is_replication:
@@ -282,6 +297,9 @@ def plot_convergence(searches, *, ax=None, labels=None, band="std", show_runs=Fa
                 stacklevel=2,
             )
         centre, spread = _summarise(curves, band)
+        if bounded and spread is not None:
+            # mean + std of runs near 1.0 overshoots it; no run does.
+            spread = tuple(np.clip(edge, 0.0, 1.0) for edge in spread)
         x = np.arange(1, len(centre) + 1)
         (line,) = ax.plot(
             x,
@@ -310,6 +328,8 @@ def plot_convergence(searches, *, ax=None, labels=None, band="std", show_runs=Fa
     ax.set_ylabel(f"Best {_metric_label(key)} so far")
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.grid(True, alpha=0.3)
+    if bounded:
+        _keep_within_unit_interval(ax)
     if replicated or len(groups) > 1 or labels is not None:
         title = None
         if replicated:

@@ -10,6 +10,10 @@ def _format_params(params):
     )
 
 
+def _format_best(score, params):
+    return "none yet" if params is None else f"{score:.5g} ({_format_params(params)})"
+
+
 class ProgressReport:
     """Print evaluations done, best score and parameters, time spent and left.
 
@@ -36,13 +40,19 @@ class ProgressReport:
             return
         elapsed = self.elapsed()
         left = elapsed / n_done * (self.n_planned - n_done) if n_done else math.nan
-        best = (
-            "none yet"
-            if best_params is None
-            else (f"{best_score:.5g} ({_format_params(best_params)})")
-        )
         print(
-            f"[skscale] {n_done}/{self.n_planned} evaluated | best {best} | "
+            f"[skscale] {n_done}/{self.n_planned} evaluated | best "
+            f"{_format_best(best_score, best_params)} | "
             f"{elapsed:.1f}s elapsed, ~{left:.0f}s left",
+            flush=True,
+        )
+
+    def finish(self, n_done, stop_reason, best_score, best_params):
+        """Print the summary line of a finished search."""
+        if not self.enabled:
+            return
+        print(
+            f"[skscale] done: {n_done} evaluated in {self.elapsed():.1f}s "
+            f"(stopped by {stop_reason}) | best {_format_best(best_score, best_params)}",
             flush=True,
         )

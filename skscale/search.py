@@ -5,15 +5,19 @@ scikit-learn's ``BaseSearchCV`` owns cross-validation, joblib, scoring,
 that asks a strategy for candidates, evaluates them and tells it the scores.
 """
 
+import contextlib
 import numbers
 import warnings
+from collections import Counter
 
 import numpy as np
 from scipy.stats import rankdata
 from sklearn.model_selection._search import BaseSearchCV
+from sklearn.model_selection._validation import _insert_error_scores
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 
+from .failures import describe, keep_failed_rounds
 from .fidelity import SCHEDULES, rank_full_resource_first
 from .progress import ProgressReport
 from .resource import resolve_resource
@@ -49,14 +53,16 @@ class ScaledSearchCV(BaseSearchCV):
     ----------
     estimator : estimator object
         The estimator (or pipeline) to tune; cloned for every fit.
-    param_distributions : dict or list of dict
+    param_distributions : dict or list of dict, default=None
         Parameter names (``step__param`` for pipelines) mapped to
         :class:`~skscale.Continuous`, :class:`~skscale.Integer` or
         :class:`~skscale.Categorical` ranges, to lists of choices, or to
         distributions with an ``rvs`` method (frozen scipy ``uniform``,
         ``loguniform`` and ``randint`` become the equivalent ranges; other
         distributions only work with ``strategy="random"``). A list of dicts
-        gives sub-spaces, as in scikit-learn.
+        gives sub-spaces, as in scikit-learn. An empty dict evaluates the
+        estimator's own parameters as a single candidate, as ``GridSearchCV``
+        does. Required, under this name or as ``param_grid``.
     strategy : {"bayesian", "random", "grid"}, default="bayesian"
         How candidates are chosen:
 
@@ -86,19 +92,25 @@ class ScaledSearchCV(BaseSearchCV):
     cv : int, cross-validation generator or iterable, default=None
         The splitting strategy, as in scikit-learn (5-fold by default).
     verbose : int, default=0
-        ``1`` prints, for each round, scikit-learn's "Fitting ..." line and a
-        progress line: evaluations done and planned, best score and its
-        parameters, time spent and an estimate of the time left. Higher
-        values add scikit-learn's per-fit messages.
+        ``1`` prints one progress line per round (evaluations done and
+        planned, best score and its parameters, time spent and an estimate of
+        the time left) and a summary at the end. A search of a single round
+        (random or grid without ``batch_size``) also prints scikit-learn's
+        "Fitting ..." line first, as scikit-learn's searches do; with several
+        rounds that line comes from ``verbose=2`` on. Higher values add
+        scikit-learn's per-fit messages.
     pre_dispatch : int or str, default="2*n_jobs"
         Passed to joblib, as in scikit-learn.
     random_state : int, RandomState instance or None, default=None
         Seed of every random choice of the search. An int gives the same
         candidates whatever ``n_jobs`` is.
     error_score : "raise" or float, default=np.nan
-        Score given to a fit that fails, as in scikit-learn. Strategies treat
-        failed candidates as bad results, and a failing candidate never loses
-        the results gathered so far.
+        Score given to a fit that fails, as in scikit-learn: every evaluated
+        candidate is a row of ``cv_results_``, including one whose folds all
+        failed (with a ``FitFailedWarning``), and a failing candidate never
+        loses the results gathered so far. The search raises only when every
+        fit failed, as scikit-learn's do. Strategies treat a NaN score as the
+        worst result.
     return_train_score : bool, default=False
         Also compute and store training scores.
     batch_size : int, default=None
@@ -132,6 +144,11 @@ class ScaledSearchCV(BaseSearchCV):
         outside are dropped with a warning. ``n_iter`` counts new evaluations
         only. The earlier scores are used as they are: they should come from
         the same data and scoring.
+    param_grid : dict or list of dict, default=None
+        Alias of ``param_distributions``, so that code written for
+        ``GridSearchCV(estimator, param_grid=...)`` runs unchanged once the
+        class name is swapped (add ``strategy="grid"`` for the same
+        exhaustive sweep). Give one of the two, not both.
     resource : str, default=None
         Multi-fidelity search (see the user guide): evaluate many
         configurations cheaply and only the best with the full resource.
@@ -198,11 +215,6 @@ class ScaledSearchCV(BaseSearchCV):
         (a finite space ran out), ``"max_time"``, ``"target_score"``,
         ``"patience"`` or ``"interrupted"`` (Ctrl-C). A search that stops early
         still refits the best candidate and behaves like a finished one.
-    failed_candidates_ : list of dict
-        Candidates of rounds in which every fit failed. scikit-learn's
-        machinery records no row for such a round, so they are listed here
-        (the strategy was told they failed). Empty for random and grid
-        search unless every candidate failed.
     warping_ : dict or list of dict
         ``"bayesian"`` only: the learned warping of each numeric parameter,
         a :class:`~skscale.strategies.bayesian.Warping` callable on the
@@ -218,6 +230,11 @@ class ScaledSearchCV(BaseSearchCV):
 
     Notes
     -----
+    With scikit-learn >= 1.9 callbacks, a search of a single round has
+    scikit-learn's task tree: a ``"search"`` task whose subtasks are the
+    (candidate, split) evaluations. A search of several rounds (Bayesian, or
+    ``batch_size`` set) puts one ``"round"`` task per round between the two.
+
     Ctrl-C (``KeyboardInterrupt``) during ``fit`` ends the search cleanly with
     the rounds already evaluated: the best of them is refitted and every
     fitted attribute is set (``stop_reason_ == "interrupted"``). The round
@@ -244,7 +261,8 @@ class ScaledSearchCV(BaseSearchCV):
 
     _parameter_constraints: dict = {
         **BaseSearchCV._parameter_constraints,
-        "param_distributions": [dict, list],
+        "param_distributions": [dict, list, None],
+        "param_grid": [dict, list, None],
         "strategy": [StrOptions(set(STRATEGIES))],
         "n_iter": [Interval(numbers.Integral, 1, None, closed="left")],
         "random_state": ["random_state"],
@@ -264,7 +282,7 @@ class ScaledSearchCV(BaseSearchCV):
     def __init__(
         self,
         estimator,
-        param_distributions,
+        param_distributions=None,
         *,
         strategy="bayesian",
         n_iter=10,
@@ -283,6 +301,7 @@ class ScaledSearchCV(BaseSearchCV):
         target_score=None,
         patience=None,
         warm_start=False,
+        param_grid=None,
         resource=None,
         min_resource="auto",
         max_resource="auto",
@@ -310,6 +329,7 @@ class ScaledSearchCV(BaseSearchCV):
         self.target_score = target_score
         self.patience = patience
         self.warm_start = warm_start
+        self.param_grid = param_grid
         self.resource = resource
         self.min_resource = min_resource
         self.max_resource = max_resource
@@ -341,8 +361,8 @@ class ScaledSearchCV(BaseSearchCV):
 
     def _make_strategy(self, earlier):
         """Resolve the space and build the strategy (all argument checks)."""
-        space = SearchSpace(self.param_distributions)
-        space.check_names(self.estimator.get_params(deep=True), type(self.estimator).__name__)
+        space = SearchSpace(self._param_space())
+        space.check_names(self.estimator)
         if isinstance(self.grid_points, dict):
             for name, points in self.grid_points.items():
                 if (
@@ -366,6 +386,21 @@ class ScaledSearchCV(BaseSearchCV):
         )
         return space, strategy
 
+    def _param_space(self):
+        """``param_distributions``, or its alias ``param_grid``."""
+        if self.param_distributions is not None and self.param_grid is not None:
+            raise ValueError(
+                "Give param_distributions or its alias param_grid, not both: they name "
+                "the same search space."
+            )
+        if self.param_distributions is None and self.param_grid is None:
+            raise ValueError(
+                "param_distributions is required: a dict (or list of dicts) of parameter "
+                "names to ranges or lists of values. param_grid=... is accepted too, as "
+                "in GridSearchCV."
+            )
+        return self.param_distributions if self.param_grid is None else self.param_grid
+
     def _guiding_metric(self, results):
         """The ``cv_results_`` key of the score the strategy maximises."""
         if "mean_test_score" in results:
@@ -375,6 +410,10 @@ class ScaledSearchCV(BaseSearchCV):
         return sorted(k for k in results if k.startswith("mean_test_"))[0]
 
     def _format_results(self, candidate_params, n_splits, out, more_results=None):
+        if callable(self.scoring):
+            # A round that failed entirely under a callable scorer holds plain
+            # error scores: give them the metric names the other rounds found.
+            _insert_error_scores(out, self.error_score)
         # scikit-learn formats this search's evaluations; earlier ones (warm
         # start) go first, so best_*, refit and ranks cover both.
         results = super()._format_results(candidate_params, n_splits, out, more_results)
@@ -415,107 +454,134 @@ class ScaledSearchCV(BaseSearchCV):
                 "the grid. Use more grid_points or another strategy."
             )
         round_size = self.batch_size or (1 if strategy.sequential else n_planned)
+        n_rounds = strategy.n_rounds(round_size)
         progress = ProgressReport(n_planned, enabled=self.verbose > 0)
         search_ctx = None
         if callback_ctx is not None:  # scikit-learn >= 1.9 callbacks (progress bars)
+            # One round: scikit-learn's tree (search -> evaluations). Several:
+            # search -> round -> evaluations.
             search_ctx = callback_ctx.subcontext(
-                task_name="search", max_subtasks=strategy.n_rounds(round_size)
+                task_name="search",
+                max_subtasks=n_planned * self.n_splits_ if n_rounds == 1 else n_rounds,
+                sequential_subtasks=n_rounds > 1,
             ).call_on_fit_task_begin(estimator=self)
-        results, n_done, last_failure = {}, 0, None
-        self.failed_candidates_ = []
+        results, n_done, n_rounds_done = {}, 0, 0
         self.stop_reason_ = "n_iter"
-        try:
-            while n_done < n_planned:
-                candidates = strategy.ask(min(round_size, n_planned - n_done))
-                if not candidates:
-                    warnings.warn(
-                        f"The search space is exhausted after {n_done} candidates; "
-                        f"stopping before n_iter={self.n_iter}.",
-                        UserWarning,
-                        stacklevel=4,  # the caller of fit
-                    )
-                    self.stop_reason_ = "exhausted"
-                    break
-                try:
+        # A round whose fits all fail stays in cv_results_ (scikit-learn would
+        # raise). A single-round search keeps scikit-learn's behaviour exactly.
+        failures_kept = keep_failed_rounds() if n_rounds > 1 else contextlib.nullcontext([])
+        with failures_kept as failed_rounds:
+            try:
+                while n_done < n_planned:
+                    candidates = strategy.ask(min(round_size, n_planned - n_done))
+                    if not candidates:
+                        warnings.warn(
+                            f"The search space is exhausted after {n_done} candidates; "
+                            f"stopping before n_iter={self.n_iter}.",
+                            UserWarning,
+                            stacklevel=4,  # the caller of fit
+                        )
+                        self.stop_reason_ = "exhausted"
+                        break
                     results = self._evaluate_round(
-                        evaluate_candidates, candidates, search_ctx, strategy.round_options()
+                        evaluate_candidates, candidates, search_ctx, n_rounds,
+                        strategy.round_options(),
                     )
                     scores = results[self._guiding_metric(results)][-len(candidates) :]
-                except ValueError as error:
-                    # scikit-learn raises when every fit of one call fails. For a
-                    # round of a longer search that is only a bad round: the
-                    # results gathered so far are kept and the strategy learns.
-                    if "fits failed" not in str(error):
-                        raise
-                    last_failure = error
-                    self.failed_candidates_.extend(candidates)
-                    warnings.warn(
-                        f"All fits of {len(candidates)} candidate(s) failed; scikit-learn "
-                        "does not record such a round in cv_results_, so they are listed "
-                        f"in failed_candidates_. First: {candidates[0]}. {error}",
-                        UserWarning,
-                        stacklevel=4,  # the caller of fit
-                    )
-                    scores = np.full(len(candidates), np.nan)
-                strategy.tell(candidates, np.asarray(scores, dtype=np.float64))
-                n_done += len(candidates)
-                self._report(progress, n_done, results)
-                if results:
+                    strategy.tell(candidates, np.asarray(scores, dtype=np.float64))
+                    n_done += len(candidates)
+                    n_rounds_done += 1
+                    self._report(progress, n_done, results)
                     judged = strategy.judged(results)[n_warm:]
                     new_scores = results[self._guiding_metric(results)][n_warm:][judged]
                     reason = stop.reason_to_stop(new_scores, progress.elapsed())
                     if reason is not None and n_done < n_planned:
                         self.stop_reason_ = reason
                         break
-        except KeyboardInterrupt:
-            if not results:
-                raise
-            self.stop_reason_ = "interrupted"
-            warnings.warn(
-                f"Interrupted after {len(results['params'])} evaluations; the search ends "
-                "with them (the best is refitted when refit is set).",
-                UserWarning,
-                stacklevel=4,  # the caller of fit
-            )
+            except KeyboardInterrupt:
+                if not results:
+                    raise
+                self.stop_reason_ = "interrupted"
+                warnings.warn(
+                    f"Interrupted after {len(results['params'])} evaluations; the search "
+                    "ends with them (the best is refitted when refit is set).",
+                    UserWarning,
+                    stacklevel=4,  # the caller of fit
+                )
         if search_ctx is not None:
             search_ctx.call_on_fit_task_end(estimator=self)
-        if not results and last_failure is None:
+        if not results:
             raise ValueError(
                 "Nothing left to evaluate: the finite search space holds no candidate "
                 "that warm_start does not already have."
             )
-        if not results:
-            raise ValueError(f"Every candidate of the search failed. Last error: {last_failure}")
         self.n_candidates_ = len(results["params"]) - n_warm
+        if n_warm == 0 and failed_rounds and len(failed_rounds) == n_rounds_done:
+            n_fits = sum(sum(errors.values()) for errors in failed_rounds)
+            raise ValueError(
+                f"\nAll the {n_fits} fits failed.\n"
+                "It is very likely that your model is misconfigured.\n"
+                "You can try to debug the error by setting error_score='raise'.\n\n"
+                f"Below are more details about the failures:\n"
+                f"{describe(sum(failed_rounds, Counter()))}"
+            )
+        progress.finish(n_done, self.stop_reason_, *self._best(results))
         del self._warm_rows  # only needed while results are formatted
         for name, value in strategy.fitted_attributes().items():
             setattr(self, name, value)
 
-    def _evaluate_round(self, evaluate_candidates, candidates, search_ctx, options):
-        """Evaluate one round, inside its own callback task when callbacks run.
+    def _evaluate_round(self, evaluate_candidates, candidates, search_ctx, n_rounds, options):
+        """Evaluate one round, inside its own callback task when there are several.
 
         ``options`` are the strategy's extra arguments (a multi-fidelity
         round's ``cv`` and ``more_results``).
         """
-        if search_ctx is None:
-            return evaluate_candidates(candidates, **options)
-        round_ctx = search_ctx.subcontext(
-            task_name="round",
-            max_subtasks=len(candidates) * self.n_splits_,
-            sequential_subtasks=False,
-        ).call_on_fit_task_begin(estimator=self)
-        results = evaluate_candidates(candidates, callback_ctx=round_ctx, **options)
-        round_ctx.call_on_fit_task_end(estimator=self)
+        if n_rounds == 1:
+            return _evaluate(evaluate_candidates, candidates, search_ctx, options)
+        round_ctx = None
+        if search_ctx is not None:
+            round_ctx = search_ctx.subcontext(
+                task_name="round",
+                max_subtasks=len(candidates) * self.n_splits_,
+                sequential_subtasks=False,
+            ).call_on_fit_task_begin(estimator=self)
+        with self._sklearn_fitting_line(shown=self.verbose >= 2):
+            results = _evaluate(evaluate_candidates, candidates, round_ctx, options)
+        if round_ctx is not None:
+            round_ctx.call_on_fit_task_end(estimator=self)
         return results
 
-    def _report(self, progress, n_done, results):
-        if not progress.enabled or not results:
+    @contextlib.contextmanager
+    def _sklearn_fitting_line(self, shown):
+        # evaluate_candidates prints "Fitting k folds for each of n candidates"
+        # whenever self.verbose > 0, read at each call. Repeated for every round
+        # it drowns the progress lines, so a multi-round search hides it at
+        # verbose=1 by lowering the level for the call only.
+        if shown or not self.verbose:
+            yield
             return
+        verbose, self.verbose = self.verbose, 0
+        try:
+            yield
+        finally:
+            self.verbose = verbose
+
+    def _best(self, results):
+        """Score and parameters of the best finite result so far (NaN, None if none)."""
         scores = results[self._guiding_metric(results)]
         finite = np.isfinite(scores)
-        best = int(np.argmax(np.where(finite, scores, -np.inf))) if finite.any() else None
-        progress.update(
-            n_done,
-            scores[best] if best is not None else np.nan,
-            results["params"][best] if best is not None else None,
-        )
+        if not finite.any():
+            return np.nan, None
+        best = int(np.argmax(np.where(finite, scores, -np.inf)))
+        return scores[best], results["params"][best]
+
+    def _report(self, progress, n_done, results):
+        if progress.enabled:
+            progress.update(n_done, *self._best(results))
+
+
+def _evaluate(evaluate_candidates, candidates, callback_ctx, options):
+    # scikit-learn < 1.9 has no callbacks: evaluate_candidates takes no callback_ctx.
+    if callback_ctx is None:
+        return evaluate_candidates(candidates, **options)
+    return evaluate_candidates(candidates, callback_ctx=callback_ctx, **options)

@@ -17,6 +17,7 @@ import numbers
 import warnings
 
 import numpy as np
+from sklearn.base import clone
 from sklearn.utils.random import sample_without_replacement
 
 from .ranges import Categorical, Continuous, Integer, _NumericRange, _Range
@@ -39,8 +40,12 @@ def _from_scipy(dist):
     return None
 
 
-def _as_dimension(where, value):
-    """Resolve one value of ``param_distributions`` into a range or a sampler."""
+def _as_dimension(where, name, value):
+    """Resolve one value of ``param_distributions`` into a range or a sampler.
+
+    The messages for lists contain scikit-learn's ``ParameterGrid`` wording,
+    which code ported from ``GridSearchCV`` may match on.
+    """
     if isinstance(value, _Range):
         return value
     if hasattr(value, "rvs"):
@@ -48,12 +53,22 @@ def _as_dimension(where, value):
     if isinstance(value, (str, bytes)) or not hasattr(value, "__iter__"):
         raise TypeError(
             f"{where} must be a range (Continuous, Integer, Categorical), a list "
-            "of choices or a distribution with an rvs method; got "
-            f"{type(value).__name__} {value!r}. For a single value, use [{value!r}]."
+            "of choices or a distribution with an rvs method. Parameter grid for "
+            f"parameter {name!r} needs to be a list or a numpy array, but got {value!r} "
+            f"(of type {type(value).__name__}) instead. Single values need to be "
+            f"wrapped in a list with one element. For example: [{value!r}]."
+        )
+    if isinstance(value, np.ndarray) and value.ndim != 1:
+        raise ValueError(
+            f"{where} must be one-dimensional: a list of choices. Got an array of "
+            f"shape {value.shape}."
         )
     values = list(value)
     if not values:
-        raise ValueError(f"{where} is an empty list; give at least one choice.")
+        raise ValueError(
+            f"{where} is an empty list; give at least one choice. (Parameter grid for "
+            f"parameter {name!r} need to be a non-empty sequence, got: {value})"
+        )
     return Categorical(values)
 
 
@@ -265,13 +280,11 @@ class SearchSpace:
                 raise TypeError(
                     f"{label} must be a dict of parameter name to range, got {type(d).__name__}."
                 )
-            if not d:
-                raise ValueError(f"{label} is empty; name at least one parameter.")
             for name in d:
                 if not isinstance(name, str):
                     raise TypeError(f"{label} keys must be parameter names (str), got {name!r}.")
             self.subspaces.append(
-                Subspace({n: _as_dimension(f"{label}[{n!r}]", v) for n, v in d.items()})
+                Subspace({n: _as_dimension(f"{label}[{n!r}]", n, v) for n, v in d.items()})
             )
 
     def __repr__(self):
@@ -293,31 +306,36 @@ class SearchSpace:
         """Number of distinct candidates (``math.inf`` unless finite)."""
         return sum(s.size for s in self.subspaces)
 
-    def check_names(self, valid_names, estimator_name):
-        """Raise ``ValueError`` for a name the estimator does not have.
+    def check_names(self, estimator):
+        """Raise ``ValueError`` for a name the estimator does not accept.
 
-        A nested name (``a__b``) is accepted when a searched parameter is one of
-        its prefixes, since that parameter may swap in another estimator.
+        Names listed by ``estimator.get_params(deep=True)`` pass, and so does
+        a nested name (``a__b``) whose prefix is itself searched, since that
+        parameter may swap in another estimator. Any other name is tried on a
+        clone's ``set_params``: what the estimator itself accepts is allowed,
+        what it rejects gets a message listing the valid names.
 
         Parameters
         ----------
-        valid_names : iterable of str
-            The estimator's ``get_params(deep=True)`` names.
-        estimator_name : str
-            Used in the message.
+        estimator : estimator object
+            The estimator of the search.
         """
-        valid_names = set(valid_names)
+        valid_names = set(estimator.get_params(deep=True))
         for sub in self.subspaces:
             for name in sub.dims:
                 parts = name.split("__")
                 prefixes = {"__".join(parts[:i]) for i in range(1, len(parts))}
                 if name in valid_names or prefixes & set(sub.dims):
                     continue
-                raise ValueError(
-                    f"param_distributions names {name!r}, which is not a parameter "
-                    f"of {estimator_name}. Valid parameters are: "
-                    f"{', '.join(sorted(valid_names))}."
-                )
+                try:
+                    value = sub.sample(np.random.RandomState(0))[name]
+                    clone(estimator).set_params(**{name: value})
+                except (ValueError, TypeError, AttributeError, KeyError):
+                    raise ValueError(
+                        f"param_distributions names {name!r}, which is not a parameter "
+                        f"of {type(estimator).__name__}. Valid parameters are: "
+                        f"{', '.join(sorted(valid_names))}."
+                    ) from None
 
     def require_bounds(self, strategy):
         """Raise ``ValueError`` when a parameter has no bounds a strategy needs.

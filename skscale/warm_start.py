@@ -9,7 +9,6 @@ import warnings
 from collections.abc import Mapping
 
 import numpy as np
-from sklearn.model_selection._search import _yield_masked_array_for_each_param
 
 
 def earlier_results(warm_start, current):
@@ -79,7 +78,48 @@ def merge_results(earlier, new):
             old = np.full(n_old, np.nan)
         merged[key] = np.concatenate([np.asarray(old, dtype=np.asarray(values).dtype), values])
     params = list(earlier["params"]) + list(new["params"])
-    merged.update(_yield_masked_array_for_each_param(params))
+    merged.update(param_columns(params))
     merged["params"] = params
     merged["warm_start"] = np.r_[np.ones(n_old, dtype=bool), np.zeros(n_new, dtype=bool)]
     return merged
+
+
+def param_columns(params):
+    """The ``param_<name>`` columns of ``cv_results_`` for a list of candidates.
+
+    Built here rather than with scikit-learn's private helper, which exists only
+    from scikit-learn 1.5.1 on. Each column is a masked array, masked where a
+    candidate lacks the parameter (sub-spaces may name different parameters).
+
+    Parameters
+    ----------
+    params : list of dict
+        One dict of parameter values per candidate.
+
+    Returns
+    -------
+    columns : dict
+        ``"param_<name>"`` to a masked array of length ``len(params)``.
+    """
+    columns = {}
+    for name in dict.fromkeys(name for candidate in params for name in candidate):
+        rows = [i for i, candidate in enumerate(params) if name in candidate]
+        values = [params[i][name] for i in rows]
+        column = np.ma.masked_all(len(params), dtype=_column_dtype(values))
+        for i, value in zip(rows, values, strict=True):
+            column[i] = value  # assigning unmasks the entry
+        columns[f"param_{name}"] = column
+    return columns
+
+
+def _column_dtype(values):
+    """Numbers and booleans keep their dtype; strings, sequences and objects are object."""
+    try:
+        with warnings.catch_warnings():
+            # numpy < 1.24 only warns when the values are sequences of unequal lengths
+            warnings.simplefilter("error")
+            array = np.asarray(values)
+    except (ValueError, Warning):
+        return np.dtype(object)
+    # Strings would be cut to the longest one seen; sequences would add a dimension.
+    return array.dtype if array.dtype.kind != "U" and array.ndim == 1 else np.dtype(object)

@@ -59,7 +59,6 @@ def search(**kwargs):
         (dict(n_iter=0), ValueError, r"'n_iter' parameter .* range \[1, inf\)"),
         (dict(n_iter=2.5), TypeError, r"'n_iter' parameter .* must be an int"),
         (dict(param_distributions="C"), TypeError, r"'param_distributions' parameter"),
-        (dict(param_distributions={}), ValueError, r"param_distributions is empty"),
         (dict(param_distributions=[]), ValueError, r"param_distributions is an empty list"),
         (
             dict(param_distributions=[{"C": [1]}, 3]),
@@ -76,7 +75,11 @@ def search(**kwargs):
             TypeError,
             r"param_distributions\['C'\] must be a range",
         ),
-        (dict(param_distributions={"C": 1.0}), TypeError, r"For a single value, use \[1.0\]"),
+        (
+            dict(param_distributions={"C": 1.0}),
+            TypeError,
+            r"wrapped in a list with one element. For example: \[1.0\]",
+        ),
         (dict(param_distributions={1: [1.0]}), TypeError, r"keys must be parameter names"),
         (
             dict(param_distributions={"Cee": [1.0]}),
@@ -106,7 +109,18 @@ def search(**kwargs):
         (dict(param_distributions=({"C": [1.0]},)), TypeError, r"'param_distributions' parameter"),
         (dict(param_distributions={"C": None}), TypeError, r"param_distributions\['C'\] must be"),
         (dict(param_distributions={"C": object()}), TypeError, r"param_distributions\['C'\]"),
-        (dict(param_distributions=[{}]), ValueError, r"param_distributions\[0\] is empty"),
+        (
+            dict(param_distributions={"C": np.ones((3, 2))}),
+            ValueError,
+            r"param_distributions\['C'\] must be one-dimensional.*shape \(3, 2\)",
+        ),
+        (dict(param_distributions=None), ValueError, r"param_distributions is required"),
+        (
+            dict(param_grid={"C": [1.0]}),
+            ValueError,
+            r"param_distributions or its alias param_grid, not both",
+        ),
+        (dict(param_grid="C"), TypeError, r"'param_grid' parameter"),
         (
             dict(param_distributions=[{"C": [1.0]}, {"gamma": []}]),
             ValueError,

@@ -23,13 +23,16 @@ class Toy(BaseEstimator):
     With ``trap`` the low-budget scores prefer large x instead (they mislead).
     """
 
-    def __init__(self, x=1.0, budget=27, trap=False, interrupt_at=None):
+    def __init__(self, x=1.0, budget=27, trap=False, interrupt_at=None, fail_above=np.inf):
         self.x, self.budget, self.trap = x, budget, trap
         self.interrupt_at = interrupt_at
+        self.fail_above = fail_above
 
     def fit(self, X, y=None):
         if self.interrupt_at is not None and self.budget >= self.interrupt_at:
             raise KeyboardInterrupt  # as Ctrl-C would
+        if self.x > self.fail_above:
+            raise ValueError("x too large")
         self.n_fit_ = len(X)
         return self
 
@@ -253,6 +256,17 @@ def test_verbose_and_callbacks(capsys):
         fitted.set_callbacks(recorder)
         fitted.fit(X_DUMMY)
     assert recorder.begun.count("search") == 2 and recorder.begun.count("round") > 4
+
+
+def test_failed_rounds_are_rows_with_their_resource():
+    search = toy_search(estimator=Toy(fail_above=1e-2), strategy="bayesian", n_iter=6)
+    with pytest.warns(Warning):
+        search.fit(X_DUMMY)
+    results = search.cv_results_
+    failed = np.isnan(results["mean_test_score"])
+    assert failed.any() and len(results["n_resources"]) == len(results["params"])
+    assert results["n_resources"][search.best_index_] == 27
+    assert not failed[search.best_index_]
 
 
 def test_warm_start_continues_a_multifidelity_search():

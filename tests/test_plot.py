@@ -187,6 +187,34 @@ def test_replications_without_band_and_of_unequal_length(random_search, bayes_se
     assert len(step_lines(ax)[0].get_xdata()) == n
 
 
+def results_of(*scores):
+    return {"params": [{}] * len(scores), "mean_test_score": np.array(scores, dtype=float)}
+
+
+def test_convergence_of_accuracies_stays_within_zero_and_one():
+    # A flat line is padded 5% either side by autoscaling: past 1.0 without the cap.
+    low, high = plot_convergence(results_of(0.9785, 0.95, 0.97)).get_ylim()
+    assert 0.0 <= low < 0.9785 < high <= 1.0
+    low, high = plot_convergence([results_of(0.02, 0.5), results_of(0.9, 1.0)]).get_ylim()
+    assert (low, high) == (0.0, 1.0)
+
+
+def test_convergence_band_of_accuracies_is_clipped_to_one():
+    runs = {"near one": [results_of(0.6, 1.0), results_of(1.0, 1.0), results_of(0.2, 0.8)]}
+    ax = plot_convergence(runs, band="std")
+    (band,) = ax.collections
+    tops = np.concatenate([path.vertices[:, 1] for path in band.get_paths()])
+    assert tops.max() == pytest.approx(1.0)  # mean + std at step 2: 0.933 + 0.094 unclipped
+    assert ax.get_ylim()[1] <= 1.0
+
+
+def test_convergence_of_unbounded_scores_keeps_autoscaling():
+    low, high = plot_convergence(results_of(-3.0, -1.0)).get_ylim()
+    assert low < -3.0 and high > -1.0
+    low, high = plot_convergence(results_of(0.5, 2.0)).get_ylim()
+    assert low < 0.5 and high > 2.0
+
+
 def test_convergence_with_several_metrics():
     results = {
         "params": [{}] * 3,

@@ -1,6 +1,7 @@
 """ScaledSearchCV with the random and grid strategies on real estimators."""
 
 import pickle
+import warnings
 
 import joblib
 import numpy as np
@@ -214,6 +215,48 @@ def test_verbose_prints_progress(iris, capsys):
     svc_search(verbose=1).fit(X, y)
     out = capsys.readouterr().out
     assert "[skscale] 6/6 evaluated | best" in out and "elapsed" in out
+    # One round, as in scikit-learn: its "Fitting" line comes first.
+    assert out.startswith("Fitting 3 folds for each of 6 candidates")
+
+
+def test_verbose_one_is_one_line_per_round(iris, capsys):
+    X, y = iris
+    svc_search(strategy="bayesian", n_iter=5, verbose=1).fit(X, y)
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split(" |")[0] for line in lines] == [
+        *(f"[skscale] {k}/5 evaluated" for k in range(1, 6)),
+        "[skscale] done: 5 evaluated in " + lines[-1].split(" in ")[1].split(" |")[0],
+    ]
+    assert "(stopped by n_iter)" in lines[-1]
+    svc_search(strategy="bayesian", n_iter=4, verbose=2).fit(X, y)
+    out = capsys.readouterr().out
+    assert out.count("Fitting 3 folds for each of 1 candidates") == 4
+
+
+@pytest.mark.parametrize("strategy", ["random", "grid", "bayesian"])
+def test_empty_space_evaluates_the_defaults_once(iris, strategy):
+    X, y = iris
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # fewer candidates than n_iter
+        search = ScaledSearchCV(SVC(C=0.5), {}, strategy=strategy, cv=3).fit(X, y)
+    reference = GridSearchCV(SVC(C=0.5), {}, cv=3).fit(X, y)
+    assert search.cv_results_["params"] == [{}] and search.best_params_ == {}
+    assert search.best_score_ == reference.best_score_
+    assert search.best_estimator_.C == 0.5
+
+
+def test_param_grid_alias_as_in_grid_search_cv(iris):
+    X, y = iris
+    grid = {"C": [0.1, 1.0, 10.0]}
+    ours = ScaledSearchCV(estimator=SVC(), param_grid=grid, strategy="grid", cv=3).fit(X, y)
+    theirs = GridSearchCV(estimator=SVC(), param_grid=grid, cv=3).fit(X, y)
+    assert ours.cv_results_["params"] == theirs.cv_results_["params"]
+    np.testing.assert_allclose(
+        ours.cv_results_["mean_test_score"], theirs.cv_results_["mean_test_score"]
+    )
+    assert ours.get_params()["param_grid"] is grid
+    assert ours.get_params()["param_distributions"] is None
+    assert clone(ours).param_grid == grid
 
 
 def test_categorical_estimators_passed_unchanged(iris):

@@ -3,6 +3,11 @@
 import numpy as np
 import pytest
 from scipy import stats
+from sklearn.base import BaseEstimator
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.svm import SVC
 
 from skscale import Categorical, Continuous, Integer, SearchSpace
 
@@ -103,7 +108,33 @@ def test_contains():
 
 
 def test_names_checked_against_estimator_with_swappable_steps():
-    space = SearchSpace({"clf": ["x"], "clf__C": [1.0], "scale__with_mean": [True]})
-    space.check_names({"clf", "scale", "scale__with_mean"}, "Pipeline")
+    pipe = Pipeline([("scale", StandardScaler()), ("clf", LogisticRegression())])
+    space = SearchSpace({"clf": [SVC()], "clf__gamma": [1.0], "scale__with_mean": [True]})
+    space.check_names(pipe)
     with pytest.raises(ValueError, match=r"'nope', which is not a parameter of Pipeline"):
-        SearchSpace({"nope": [1]}).check_names({"clf"}, "Pipeline")
+        SearchSpace({"nope": [1]}).check_names(pipe)
+
+
+class TolerantEstimator(BaseEstimator):
+    """Lists one parameter, but its set_params accepts any name (as some
+    third-party estimators do)."""
+
+    def __init__(self, alpha=1.0):
+        self.alpha = alpha
+
+    def set_params(self, **params):
+        for name, value in params.items():
+            setattr(self, name, value)
+        return self
+
+
+def test_names_the_estimator_accepts_are_allowed():
+    SearchSpace({"beta": Continuous(1, 10)}).check_names(TolerantEstimator())
+    with pytest.raises(ValueError, match=r"'beta', which is not a parameter of Logistic"):
+        SearchSpace({"beta": Continuous(1, 10)}).check_names(LogisticRegression())
+
+
+def test_empty_dict_is_one_default_candidate():
+    space = SearchSpace({})
+    assert space.size == 1 and space.is_finite
+    assert space.grid(10) == [{}]

@@ -4,10 +4,11 @@ import time
 
 import numpy as np
 import pytest
-import sklearn
 from sklearn.base import BaseEstimator
+from sklearn.model_selection import GridSearchCV
 
 from skscale import Continuous, ScaledSearchCV
+from skscale.warm_start import param_columns
 
 X_DUMMY = np.zeros((8, 1))
 ONE_SPLIT = [(np.arange(4), np.arange(4, 8))]
@@ -109,6 +110,36 @@ def test_warm_start_from_a_fitted_search():
     assert isinstance(results["param_x"], np.ma.MaskedArray)
 
 
+class Knobs(BaseEstimator):
+    """Parameters of several kinds; the score is ``level``."""
+
+    def __init__(self, kind="a", level=0, size=1.0, shape=(1,)):
+        self.kind, self.level, self.size, self.shape = kind, level, size, shape
+
+    def fit(self, X, y=None):
+        return self
+
+    def score(self, X, y=None):
+        return float(self.level)
+
+
+def test_warm_start_param_columns_are_built_as_scikit_learn_builds_them():
+    # Sub-spaces naming different parameters: masks where a candidate lacks one.
+    grid = [
+        {"kind": ["a"], "size": [0.5, 2.0], "shape": [(1, 2), (3, 4)]},
+        {"kind": ["bb"], "level": [1, 2], "size": [1.0]},
+    ]
+    theirs = GridSearchCV(Knobs(), grid, cv=ONE_SPLIT).fit(X_DUMMY).cv_results_
+    ours = param_columns(theirs["params"])
+    assert set(ours) == {key for key in theirs if key.startswith("param_")}
+    for key, column in ours.items():
+        assert isinstance(column, np.ma.MaskedArray) and column.dtype == theirs[key].dtype, key
+        np.testing.assert_array_equal(column.mask, np.ma.getmaskarray(theirs[key]), err_msg=key)
+        assert column.compressed().tolist() == theirs[key].compressed().tolist(), key
+    assert ours["param_size"].dtype == np.float64 and ours["param_level"].dtype == np.int64
+    assert ours["param_kind"].dtype == object and ours["param_shape"].dtype == object
+
+
 def test_warm_start_informs_the_model_from_the_first_proposal():
     first = search(n_iter=10).fit(X_DUMMY)
     cold = search(n_iter=1, random_state=5).fit(X_DUMMY)
@@ -166,29 +197,59 @@ def test_bad_warm_start(warm_start, error, message):
         search(warm_start=warm_start).fit(X_DUMMY)
 
 
-@pytest.mark.skipif(
-    not hasattr(ScaledSearchCV, "set_callbacks"), reason="scikit-learn without callbacks"
+class TaskRecorder:
+    """A scikit-learn callback that records the task tree: (task, parent task)."""
+
+    def __init__(self):
+        self.begun = []
+
+    def setup(self, estimator, context):
+        pass
+
+    def teardown(self, estimator, context):
+        pass
+
+    def on_fit_task_begin(self, estimator, context, **kwargs):
+        parent = getattr(getattr(context, "parent", None), "task_name", None)
+        self.begun.append((context.task_name, parent))
+
+    def on_fit_task_end(self, estimator, context, **kwargs):
+        return False
+
+
+needs_callbacks = pytest.mark.skipif(
+    not hasattr(ScaledSearchCV, "set_callbacks"),
+    reason="scikit-learn < 1.9 has no estimator callbacks (set_callbacks)",
 )
+
+
+@needs_callbacks
 def test_sklearn_callbacks_see_search_and_rounds():
-    class Recorder:
-        def __init__(self):
-            self.begun = []
-
-        def setup(self, estimator, context):
-            pass
-
-        def teardown(self, estimator, context):
-            pass
-
-        def on_fit_task_begin(self, estimator, context, **kwargs):
-            self.begun.append(context.task_name)
-
-        def on_fit_task_end(self, estimator, context, **kwargs):
-            return False
-
-    recorder = Recorder()
+    recorder = TaskRecorder()
     fitted = search(n_iter=4, batch_size=2)
     fitted.set_callbacks(recorder)
     fitted.fit(X_DUMMY)
-    assert recorder.begun.count("round") == 2 and recorder.begun.count("search") == 1
-    assert sklearn.__version__ >= "1.9"
+    names = [name for name, _ in recorder.begun]
+    assert names.count("round") == 2 and names.count("search") == 1
+    parents = {parent for name, parent in recorder.begun if name == "candidate-split-evaluation"}
+    assert parents == {"round"}
+
+
+@needs_callbacks
+@pytest.mark.parametrize("strategy", ["random", "grid"])
+def test_one_round_search_has_sklearns_task_tree(strategy):
+    from sklearn.model_selection import GridSearchCV, RandomizedSearchCV
+
+    ours, theirs = TaskRecorder(), TaskRecorder()
+    fitted = search(strategy=strategy, n_iter=4, param_distributions={"x": [0.1, 0.2, 0.3, 0.4]})
+    fitted.set_callbacks(ours).fit(X_DUMMY)
+    sklearn_class = GridSearchCV if strategy == "grid" else RandomizedSearchCV
+    reference = sklearn_class(
+        fitted.estimator,
+        {"x": [0.1, 0.2, 0.3, 0.4]},
+        cv=fitted.cv,
+        **({"n_iter": 4, "random_state": 0} if strategy == "random" else {}),
+    )
+    reference.set_callbacks(theirs).fit(X_DUMMY)
+    assert "round" not in [name for name, _ in ours.begun]
+    assert sorted(ours.begun, key=str) == sorted(theirs.begun, key=str)

@@ -73,7 +73,8 @@ def _already_known(known, U):
     """Which rows of ``U`` (m, d) coincide with a row of ``known`` (k, d)."""
     if not len(known):
         return np.zeros(len(U), dtype=bool)
-    distance = np.abs(U[:, None, :] - known[None, :, :]).max(axis=2)
+    # initial=0: with no columns (every parameter fixed) all points coincide.
+    distance = np.abs(U[:, None, :] - known[None, :, :]).max(axis=2, initial=0.0)
     return distance.min(axis=1) <= 1e-9
 
 
