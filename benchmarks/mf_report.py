@@ -21,7 +21,7 @@ MISLEADING = 0.3  # tasks whose rank correlation is below this mislead at low re
 COLOURS = {
     "random-full": "tab:gray", "bayesian-full": "tab:blue", "random-hyperband": "tab:olive",
     "bayesian-hyperband": "tab:red", "bayesian-sh": "tab:orange",
-    "sklearn-halving": "tab:green",
+    "sklearn-halving": "tab:green", "bayesian-hyperband-joint": "tab:purple",
 }
 
 
@@ -227,6 +227,8 @@ def write(out, runs, probes, tasks, methods, full_budget, mf_budget):
          "halving (both Bayesian)"),
         ("bayesian-hyperband", "random-hyperband", "Bayesian (BOHB-style) against random "
          "configurations (both Hyperband)"),
+        ("bayesian-hyperband-joint", "bayesian-hyperband", "Bayesian model: every level "
+         "with the resource as an input, against the highest level with enough results"),
         ("bayesian-hyperband", "sklearn-halving", "Bayesian Hyperband against "
          "HalvingRandomSearchCV (same budget)"),
     ])

@@ -78,6 +78,18 @@ def _multi_fidelity(task, seed, strategy, schedule):
                    levels == task.max_resource)
 
 
+def _joint_model(task, seed):
+    """Bayesian Hyperband whose model learns from every level, the resource an input."""
+    from skscale.strategies.multifidelity import MultiFidelityStrategy
+
+    default = MultiFidelityStrategy.model
+    MultiFidelityStrategy.model = "joint"
+    try:
+        return _multi_fidelity(task, seed, "bayesian", "hyperband")
+    finally:
+        MultiFidelityStrategy.model = default
+
+
 def _halving(task, seed):
     """sklearn's HalvingRandomSearchCV with the same levels and factor.
 
@@ -122,6 +134,8 @@ METHODS = {
                            f"bayesian, resource, schedule='hyperband', n_iter={MF_BUDGET}"),
     "bayesian-sh": (lambda t, s: _multi_fidelity(t, s, "bayesian", "successive_halving"),
                     f"bayesian, resource, schedule='successive_halving', n_iter={MF_BUDGET}"),
+    "bayesian-hyperband-joint": (_joint_model, "as bayesian-hyperband, but the model learns "
+                                 "from every level with the resource as an input"),
     "sklearn-halving": (_halving, "sklearn HalvingRandomSearchCV, same levels and factor, "
                         "162 candidates (same budget)"),
 }

@@ -269,6 +269,16 @@ def test_failed_rounds_are_rows_with_their_resource():
     assert not failed[search.best_index_]
 
 
+def test_joint_model_variant_proposes_plain_configurations(monkeypatch):
+    from skscale.strategies import multifidelity
+
+    monkeypatch.setattr(multifidelity.MultiFidelityStrategy, "model", "joint")
+    search = toy_search(strategy="bayesian", n_iter=12).fit(X_DUMMY)
+    assert all(set(p) == {"x", "budget"} for p in search.cv_results_["params"])
+    # The bowl's centre (x = 0.01) is found from the levels' results.
+    assert abs(np.log10(search.best_params_["x"]) + 2) < 0.5
+
+
 def test_warm_start_continues_a_multifidelity_search():
     search = toy_search(strategy="bayesian", n_iter=6).fit(X_DUMMY)
     n_first = len(search.cv_results_["params"])

@@ -20,10 +20,49 @@ from ..fidelity import (
     planned_evaluations,
     rung_sizes,
 )
+from ..ranges import Integer
+from ..space import SearchSpace
 from ..warm_start import select_rows
 from .base import Strategy
 from .bayesian import BayesianStrategy, initial_design_size
 from .random import RandomStrategy
+
+RESOURCE_COLUMN = "__resource__"  # the resource as a model input (``model="joint"``)
+
+
+class _JointModel(BayesianStrategy):
+    """A Bayesian strategy whose space has the resource as one more input.
+
+    It is told the results of every level and proposes at the maximum
+    resource only: its candidates have the resource column at 1 (the top of
+    its unit range), which the polish never moves, and expected improvement
+    is measured against the best full-resource score.
+    """
+
+    def __init__(self, space, levels, n_iter, random_state):
+        dicts = [
+            {**sub.dims, RESOURCE_COLUMN: Integer(levels[0], levels[-1], scaling="log")}
+            for sub in space.subspaces
+        ]
+        super().__init__(SearchSpace(dicts if len(dicts) > 1 else dicts[0]), n_iter,
+                         random_state)
+        self._columns = []
+        for model in self._models:
+            col = model.subspace.column(RESOURCE_COLUMN)
+            model.subspace.warp_mask[col] = False  # neither warped nor polished
+            self._columns.append(col)
+
+    def _candidates(self, i):
+        U = np.array(super()._candidates(i), dtype=np.float64)
+        U[:, self._columns[i]] = 1.0
+        return np.unique(U, axis=0)
+
+    def _incumbent(self):
+        top = [m.y[m.X[:, c] >= 1.0 - 1e-9] for m, c in zip(self._models, self._columns,
+                                                               strict=True)]
+        scores = np.concatenate(top)
+        finite = scores[np.isfinite(scores)]
+        return float(finite.max()) if finite.size else super()._incumbent()
 
 
 class MultiFidelityStrategy(Strategy):
@@ -57,6 +96,11 @@ class MultiFidelityStrategy(Strategy):
     random draw. Other strategies supply their planned candidates in order
     (random draws, or the grid).
     """
+
+    # Which observations the Bayesian model learns from: "level" (the highest
+    # level with enough results, BOHB) or "joint" (every level, the resource
+    # one more model input). Chosen by the multi-fidelity benchmark.
+    model = "level"
 
     def __init__(self, space, n_iter, random_state, *, base, resource, factor, schedule,
                  **options):
@@ -168,6 +212,7 @@ class MultiFidelityStrategy(Strategy):
             return self._source.ask(n)
         model = self._model(self._n_model)
         proposed = model.ask(n) if model is not None else []
+        proposed = [{k: v for k, v in c.items() if k != RESOURCE_COLUMN} for c in proposed]
         fresh = [c for c in proposed if c not in self._in_play]
         for _ in range(10):  # random draws for repeats; a finite space may run out
             if len(fresh) >= n:
@@ -182,6 +227,16 @@ class MultiFidelityStrategy(Strategy):
 
     def _model(self, n_min):
         """A Bayesian strategy told the highest level with ``n_min`` finite scores."""
+        if self.model == "joint":
+            configs = [{**c, RESOURCE_COLUMN: level}
+                       for level, (cs, _) in zip(self.levels, self._observed, strict=True)
+                       for c in cs]
+            scores = np.concatenate([np.asarray(sc, dtype=float) for _, sc in self._observed])
+            if np.isfinite(scores).sum() < max(n_min + 1, 2):
+                return None
+            model = _JointModel(self.space, self.levels, self._n_configs, self.random_state)
+            model.tell(configs, scores)
+            return model
         for configs, scores in reversed(self._observed):
             if np.isfinite(scores).sum() >= max(n_min, 1):
                 model = BayesianStrategy(self.space, self._n_configs, self.random_state)
