@@ -200,7 +200,7 @@ def planned_configurations(plan):
 
 
 def rank_full_resource_first(means, n_resources, max_resource, rank):
-    """Ranks in which every row at ``max_resource`` comes before any other.
+    """Ranks in which every finite row at ``max_resource`` comes before any other.
 
     Parameters
     ----------
@@ -215,15 +215,19 @@ def rank_full_resource_first(means, n_resources, max_resource, rank):
     Returns
     -------
     ranks : ndarray of int32
-        Rows at the maximum resource ranked 1, 2, ... among themselves; the
-        rows at lower resources follow, ranked among themselves. Only a
-        full-resource row can be rank 1, so ``best_index_`` is one.
+        Finite rows at the maximum resource ranked 1, 2, ... among
+        themselves; then the finite rows at lower resources; failed rows
+        (non-finite scores) last, as without a resource. Only a full-resource
+        row can be rank 1 unless every one of them failed, so ``best_index_``
+        is one.
     """
     means = np.asarray(means, dtype=np.float64)
     full = np.asarray(n_resources) == max_resource
+    finite = np.isfinite(means)
     ranks = np.zeros(len(means), dtype=np.int32)
-    if full.any():
-        ranks[full] = rank(means[full])
-    if (~full).any():
-        ranks[~full] = full.sum() + rank(means[~full])
+    offset = 0
+    for group in (finite & full, finite & ~full, ~finite):
+        if group.any():
+            ranks[group] = offset + rank(means[group])
+            offset += int(group.sum())
     return ranks

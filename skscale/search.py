@@ -568,11 +568,12 @@ class ScaledSearchCV(BaseSearchCV):
 
     def _best(self, results):
         """Score and parameters of the best finite result so far (NaN, None if none)."""
-        scores = results[self._guiding_metric(results)]
-        finite = np.isfinite(scores)
-        if not finite.any():
+        key = self._guiding_metric(results)
+        scores = results[key]
+        if not np.isfinite(scores).any():
             return np.nan, None
-        best = int(np.argmax(np.where(finite, scores, -np.inf)))
+        # The rank-1 row: with a resource, a full-resource one when there is one.
+        best = int(np.argmin(results["rank_" + key[len("mean_") :]]))
         return scores[best], results["params"][best]
 
     def _report(self, progress, n_done, results):

@@ -90,5 +90,5 @@ def test_full_resource_rows_rank_first():
     means = np.array([0.99, 0.5, 0.7, 0.95, np.nan])
     n_resources = np.array([1, 27, 27, 9, 27])
     ranks = rank_full_resource_first(means, n_resources, 27, rank_scores)
-    # Full-resource rows 0.7 > 0.5 > NaN, then the low-resource 0.99 > 0.95.
-    np.testing.assert_array_equal(ranks, [4, 2, 1, 5, 3])
+    # Full-resource rows 0.7 > 0.5, then the low-resource 0.99 > 0.95, failures last.
+    np.testing.assert_array_equal(ranks, [3, 2, 1, 4, 5])
