@@ -206,7 +206,8 @@ class ScaledSearchCV(BaseSearchCV):
         ``cv_results_`` is one (configuration, level) evaluation, with the
         columns ``n_resources``, ``iter`` (the rung within its bracket) and
         ``bracket``. Only rows at the last level can be ``best_index_``: the
-        ranks put every row at a lower level after all full-resource ones.
+        ranks put every row at a lower level after all full-resource ones
+        (failed rows last, as always).
     n_candidates_ : int
         Number of candidates this fit evaluated and recorded in ``cv_results_``
         (warm-start rows excluded).
