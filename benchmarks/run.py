@@ -90,7 +90,7 @@ def run_jobs(jobs, runs_dir, n_workers):
                     failures += 1
                     print(f"FAILED {task} {method} seed {seed}:\n{traceback.format_exc()}")
                     continue
-                storage.save_run(runs_dir, record)
+                storage.append_run(runs_dir, record)
                 elapsed = time.perf_counter() - start
                 eta = elapsed / done * (len(jobs) - done)
                 print(f"[{done}/{len(jobs)}] {task} {method} seed {seed}: "
@@ -165,10 +165,11 @@ def main(argv=None):
     failures = 0
     if not args.report_only:
         # Seed-major order: an interrupted run still has whole replications.
+        stored = {(t, m): storage.read_runs(runs_dir, t, m, tasks[t].fingerprint, budget)
+                  for t in tasks for m in methods}
         jobs = [(t, m, budget, seed) for seed in range(max(replications.values()))
                 for t in tasks if seed < replications[t] for m in methods
-                if not storage.is_stored(storage.run_path(runs_dir, t, m, budget, seed),
-                                         tasks[t].fingerprint)]
+                if seed not in stored[t, m]]
         total = sum(replications[t] for t in tasks) * len(methods)
         print(f"{mode_name}: {len(jobs)} of {total} searches to run "
               f"({total - len(jobs)} stored), {args.jobs} workers, N = {budget}.", flush=True)

@@ -1,10 +1,14 @@
-"""Results on disk: one JSON file per run, and the reference scores of real tasks.
+"""Results on disk: one compressed file of runs per task and method, and the
+reference scores of real tasks.
 
-A run lives at ``<root>/<task>/<method>__n<N>__s<seed>.json``. The budget is
-part of the name, so runs with different budgets never mix, and a file that
-exists is a run that finished (files are written atomically): the runner
-skips it, which makes an interrupted run resumable and lets results from
-several machines be merged by copying folders together.
+The runs of a (task, method) live in ``<root>/<task>/<method>.jsonl.gz``, one
+JSON line per run, appended as each run finishes (one gzip member each, which
+gzip readers see as one stream). A run's line holds its budget ``n_iter`` and
+``seed``, so runs of several budgets share the file without mixing, a line
+that exists is a run that finished (the runner skips it, which makes an
+interrupted run resumable), and results from several machines merge by
+concatenating files. When a (budget, seed) was stored twice the last line
+wins. Runs of an older task definition (another fingerprint) are ignored.
 
 ``reference.json`` holds, per real task, the best cross-validated score any
 method has reached, with the run that reached it. It only ever improves,
@@ -12,26 +16,16 @@ unless the task's definition changes (another fingerprint): then it starts
 again from the runs of the new definition.
 """
 
+import gzip
 import json
 import math
 import os
 from pathlib import Path
 
 
-def run_path(root, task, method, n_iter, seed):
-    """Where the run ``(task, method, n_iter, seed)`` is stored."""
-    return Path(root) / task / f"{method}__n{n_iter}__s{seed}.json"
-
-
 def _current(record, fingerprint):
     # Runs stored before fingerprints were recorded count as current.
     return record.get("task_fingerprint", fingerprint) == fingerprint
-
-
-def is_stored(path, fingerprint):
-    """Whether ``path`` holds a run of the task as currently defined."""
-    path = Path(path)
-    return path.exists() and _current(json.loads(path.read_text()), fingerprint)
 
 
 def _nan_to_none(values):
@@ -45,11 +39,63 @@ def _write_json(path, data):
     os.replace(tmp, path)  # atomic: a reader never sees half a file
 
 
-def save_run(root, record):
-    """Store a run record (see ``methods.run_one``); NaN scores become null."""
-    path = run_path(root, record["task"], record["method"], record["n_iter"], record["seed"])
-    _write_json(path, {**record, "scores": _nan_to_none(record["scores"])})
+def jsonl_path(root, task, method):
+    """Where the runs of ``(task, method)`` are stored, one JSON line per run."""
+    return Path(root) / task / f"{method}.jsonl.gz"
+
+
+def append_run(root, record):
+    """Append a run to its task and method's file (NaN scores become null).
+
+    Only one process may append to a file at a time (the runners write from
+    their parent process). A run interrupted mid-way loses at most the line
+    being written.
+    """
+    path = jsonl_path(root, record["task"], record["method"])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    line = json.dumps({**record, "scores": _nan_to_none(record["scores"])}, sort_keys=True)
+    with gzip.open(path, "at") as f:
+        f.write(line + "\n")
     return path
+
+
+def read_runs(root, task, method, fingerprint, n_iter=None):
+    """Stored runs of ``(task, method)`` for the current task definition, by seed.
+
+    Parameters
+    ----------
+    root : path-like
+    task, method : str
+    fingerprint : str
+        The task's current fingerprint; runs of other definitions are left out.
+    n_iter : int, optional
+        Only runs with this budget.
+
+    Returns
+    -------
+    runs : dict
+        Seed -> record, scores as floats (NaN for failures); the last line
+        wins when a seed was stored twice. Truncated last lines are skipped.
+    """
+    path = jsonl_path(root, task, method)
+    runs = {}
+    if not path.exists():
+        return runs
+    try:
+        with gzip.open(path, "rt") as f:
+            lines = f.read().splitlines()
+    except EOFError:  # a write cut short: keep what was complete
+        lines = []
+    for line in lines:
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError:
+            continue
+        if not _current(record, fingerprint) or n_iter not in (None, record.get("n_iter")):
+            continue
+        record["scores"] = [math.nan if s is None else s for s in record["scores"]]
+        runs[record["seed"]] = record
+    return runs
 
 
 def load_runs(root, n_iter, tasks, methods=None):
@@ -71,16 +117,13 @@ def load_runs(root, n_iter, tasks, methods=None):
         task, method and seed.
     """
     runs = []
-    for path in Path(root).glob(f"*/*__n{n_iter}__s*.json"):
-        record = json.loads(path.read_text())
-        task = tasks.get(record["task"])
-        if task is None or not _current(record, task.fingerprint) or (
-            methods and record["method"] not in methods
-        ):
+    for path in sorted(Path(root).glob("*/*.jsonl.gz")):
+        task, method = path.parent.name, path.name[: -len(".jsonl.gz")]
+        if task not in tasks or (methods and method not in methods):
             continue
-        record["scores"] = [math.nan if s is None else s for s in record["scores"]]
-        runs.append(record)
-    return sorted(runs, key=lambda r: (r["task"], r["method"], r["seed"]))
+        stored = read_runs(root, task, method, tasks[task].fingerprint, n_iter)
+        runs.extend(stored[seed] for seed in sorted(stored))
+    return runs
 
 
 def load_reference(path):
@@ -138,58 +181,3 @@ def update_reference(path, runs, tasks):
         _write_json(Path(path), reference)
     return reference, changes
 
-
-# -- compact storage: one gzip'd JSON Lines file per task and method ----------
-
-
-def jsonl_path(root, task, method):
-    """Where the runs of ``(task, method)`` are stored, one JSON line per run."""
-    return Path(root) / task / f"{method}.jsonl.gz"
-
-
-def append_run(root, record):
-    """Append a run to its task and method's file (NaN scores become null).
-
-    Each append is one gzip member; gzip readers see the members as one
-    stream, so a run interrupted mid-way loses at most the line being written.
-    """
-    import gzip
-
-    path = jsonl_path(root, record["task"], record["method"])
-    path.parent.mkdir(parents=True, exist_ok=True)
-    line = json.dumps({**record, "scores": _nan_to_none(record["scores"])}, sort_keys=True)
-    with gzip.open(path, "at") as f:
-        f.write(line + "\n")
-    return path
-
-
-def read_runs(root, task, method, fingerprint):
-    """Stored runs of ``(task, method)`` for the current task definition, by seed.
-
-    Returns
-    -------
-    runs : dict
-        Seed -> record, scores as floats (NaN for failures); the last line
-        wins when a seed was stored twice. Truncated last lines are skipped.
-    """
-    import gzip
-
-    path = jsonl_path(root, task, method)
-    runs = {}
-    if not path.exists():
-        return runs
-    try:
-        with gzip.open(path, "rt") as f:
-            lines = f.read().splitlines()
-    except EOFError:  # a write cut short: keep what was complete
-        lines = []
-    for line in lines:
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError:
-            continue
-        if not _current(record, fingerprint):
-            continue
-        record["scores"] = [math.nan if s is None else s for s in record["scores"]]
-        runs[record["seed"]] = record
-    return runs

@@ -30,7 +30,8 @@ def test_search_runs_end_to_end_and_round_trips(tmp_path):
     assert max(record["scores"]) <= TASKS["branin-2d"].optimum
     assert run_one("branin-2d", "skscale-random", 5, seed=0)["scores"] == record["scores"]
 
-    storage.save_run(tmp_path, {**record, "scores": [math.nan, *record["scores"][1:]]})
+    storage.append_run(tmp_path, {**record, "scores": [math.nan, *record["scores"][1:]]})
+    storage.append_run(tmp_path, {**record, "n_iter": 6})  # another budget: kept apart
     [loaded] = storage.load_runs(tmp_path, 5, TASKS)
     assert math.isnan(loaded["scores"][0])
     curve = metrics.best_so_far(loaded["scores"])
