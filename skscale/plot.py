@@ -775,4 +775,3 @@ def plot_warping(warping, *, axes=None, search_space=None):
         ax.set_aspect("equal")
         ax.grid(True, alpha=0.3)
     return fig
-

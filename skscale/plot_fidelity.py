@@ -44,8 +44,7 @@ def plot_resources(search, *, ax=None, metric=None, cmap="viridis"):
             "search has no 'n_resources' in its cv_results_: plot_resources draws a "
             "search fitted with a resource (ScaledSearchCV(resource=...))."
         )
-    key = _metric_key(results, search if not isinstance(search, dict) else None, metric,
-                      "search")
+    key = _metric_key(results, search if not isinstance(search, dict) else None, metric, "search")
     scores = _scores(results, key)
     levels = np.asarray(results["n_resources"], dtype=np.float64)
     order = np.arange(1, len(levels) + 1)
@@ -58,17 +57,25 @@ def plot_resources(search, *, ax=None, metric=None, cmap="viridis"):
             if i % 2:
                 ax.axvspan(rows.min() - 0.5, rows.max() + 0.5, color="0.92", zorder=0)
     finite = np.isfinite(scores)
-    dots = ax.scatter(order[finite], levels[finite], c=scores[finite], cmap=cmap, s=18,
-                      zorder=2)
+    dots = ax.scatter(order[finite], levels[finite], c=scores[finite], cmap=cmap, s=18, zorder=2)
     if (~finite).any():
-        ax.scatter(order[~finite], levels[~finite], marker="x", color="C3", s=18,
-                   label="failed", zorder=2)
+        ax.scatter(
+            order[~finite], levels[~finite], marker="x", color="C3", s=18, label="failed", zorder=2
+        )
     top = levels.max()
     full = finite & (levels == top)
     if full.any():
         best = np.flatnonzero(full)[np.argmax(scores[full])]
-        ax.scatter([order[best]], [levels[best]], marker="*", s=220, color="C3",
-                   edgecolor="k", zorder=3, label="best at max resource")
+        ax.scatter(
+            [order[best]],
+            [levels[best]],
+            marker="*",
+            s=220,
+            color="C3",
+            edgecolor="k",
+            zorder=3,
+            label="best at max resource",
+        )
     ax.set_yscale("log")
     ticks = np.unique(levels)
     ax.set_yticks(ticks, [f"{t:g}" for t in ticks])

@@ -11,7 +11,10 @@ import warnings
 from collections import Counter
 
 import numpy as np
+from joblib import effective_n_jobs
 from scipy.stats import rankdata
+from sklearn.base import is_classifier
+from sklearn.model_selection import check_cv
 from sklearn.model_selection._search import BaseSearchCV
 from sklearn.model_selection._validation import _insert_error_scores
 from sklearn.utils import check_random_state
@@ -113,14 +116,18 @@ class ScaledSearchCV(BaseSearchCV):
         worst result.
     return_train_score : bool, default=False
         Also compute and store training scores.
-    batch_size : int, default=None
+    batch_size : int or "auto", default=None
         Candidates per round. ``"bayesian"`` proposes each round from the
         results so far; None means 1 (each candidate's ``cv`` folds still run
-        in parallel); set it near ``n_jobs / n_splits`` to keep more workers
-        busy. ``"random"`` and ``"grid"`` submit all their candidates in one
-        round when None; a ``batch_size`` gives them rounds too, so progress,
-        stop criteria and Ctrl-C apply between rounds. Candidates depend on
-        ``batch_size`` and ``random_state``, never on ``n_jobs``.
+        in parallel). ``"auto"`` fills the workers: ``n_workers // n_splits``
+        candidates per round (at least 1), where ``n_workers`` is what joblib
+        gives ``n_jobs`` under the active backend (a dask cluster's cores
+        with ``n_jobs=-1``). ``"random"`` and ``"grid"`` submit all their
+        candidates in one round when None or ``"auto"``; an int gives them
+        rounds too, so progress, stop criteria and Ctrl-C apply between
+        rounds. With an int (or None), candidates depend on ``batch_size``
+        and ``random_state``, never on ``n_jobs``; ``"auto"`` makes a Bayesian
+        search's candidates depend on the number of workers.
     grid_points : int or dict, default=None
         For ``strategy="grid"``: points per numeric range, one number for all
         or a dict by parameter name. None chooses as many as keep the grid
@@ -201,6 +208,10 @@ class ScaledSearchCV(BaseSearchCV):
         Whether several metrics were used.
     search_space_ : SearchSpace
         The resolved search space: each parameter's range and scaling.
+    batch_size_ : int or None
+        Candidates per round: ``batch_size``, or what ``"auto"`` resolved to
+        (None: the strategy's default, one round for random and grid search
+        and one candidate per round for Bayesian search).
     resource_levels_ : list of int
         With a ``resource``: the resource levels used, increasing. Each row of
         ``cv_results_`` is one (configuration, level) evaluation, with the
@@ -267,7 +278,11 @@ class ScaledSearchCV(BaseSearchCV):
         "strategy": [StrOptions(set(STRATEGIES))],
         "n_iter": [Interval(numbers.Integral, 1, None, closed="left")],
         "random_state": ["random_state"],
-        "batch_size": [Interval(numbers.Integral, 1, None, closed="left"), None],
+        "batch_size": [
+            Interval(numbers.Integral, 1, None, closed="left"),
+            StrOptions({"auto"}),
+            None,
+        ],
         "grid_points": [Interval(numbers.Integral, 1, None, closed="left"), dict, None],
         "max_time": [Interval(numbers.Real, 0, None, closed="neither"), None],
         "target_score": [numbers.Real, None],
@@ -376,16 +391,34 @@ class ScaledSearchCV(BaseSearchCV):
         if earlier is not None and isinstance(self.random_state, numbers.Integral):
             # A continued search must not draw the candidates of the first fit again.
             rng = np.random.RandomState([self.random_state, len(earlier["params"])])
-        options = dict(grid_points=self.grid_points, batch_size=self.batch_size)
+        self.batch_size_ = self._resolve_batch_size(STRATEGIES[self.strategy].sequential)
+        options = dict(grid_points=self.grid_points, batch_size=self.batch_size_)
         if self.resource is None:
             return space, STRATEGIES[self.strategy](space, self.n_iter, rng, **options)
         resource = resolve_resource(self, space, *self._fit_data, rng)
         self.resource_levels_ = resource.levels
         strategy = MultiFidelityStrategy(
-            space, self.n_iter, rng, base=STRATEGIES[self.strategy], resource=resource,
-            factor=self.reduction_factor, schedule=self.schedule, **options,
+            space,
+            self.n_iter,
+            rng,
+            base=STRATEGIES[self.strategy],
+            resource=resource,
+            factor=self.reduction_factor,
+            schedule=self.schedule,
+            **options,
         )
         return space, strategy
+
+    def _resolve_batch_size(self, sequential):
+        """``batch_size``, with ``"auto"`` turned into the round size that keeps
+        the workers busy (None, one round, for random and grid search)."""
+        if self.batch_size != "auto":
+            return self.batch_size
+        if not sequential:
+            return None
+        X, y, groups = self._fit_data
+        cv = check_cv(self.cv, y, classifier=is_classifier(self.estimator))
+        return max(1, effective_n_jobs(self.n_jobs) // cv.get_n_splits(X, y, groups))
 
     def _param_space(self):
         """``param_distributions``, or its alias ``param_grid``."""
@@ -454,7 +487,7 @@ class ScaledSearchCV(BaseSearchCV):
                 "Nothing left to evaluate: warm_start already holds every candidate of "
                 "the grid. Use more grid_points or another strategy."
             )
-        round_size = self.batch_size or (1 if strategy.sequential else n_planned)
+        round_size = self.batch_size_ or (1 if strategy.sequential else n_planned)
         n_rounds = strategy.n_rounds(round_size)
         progress = ProgressReport(n_planned, enabled=self.verbose > 0)
         search_ctx = None
@@ -485,7 +518,10 @@ class ScaledSearchCV(BaseSearchCV):
                         self.stop_reason_ = "exhausted"
                         break
                     results = self._evaluate_round(
-                        evaluate_candidates, candidates, search_ctx, n_rounds,
+                        evaluate_candidates,
+                        candidates,
+                        search_ctx,
+                        n_rounds,
                         strategy.round_options(),
                     )
                     scores = results[self._guiding_metric(results)][-len(candidates) :]

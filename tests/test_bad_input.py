@@ -121,6 +121,7 @@ def search(**kwargs):
             r"param_distributions or its alias param_grid, not both",
         ),
         (dict(param_grid="C"), TypeError, r"'param_grid' parameter"),
+        (dict(batch_size="all"), ValueError, r"'batch_size' parameter .* \{'auto'\}"),
         (
             dict(param_distributions=[{"C": [1.0]}, {"gamma": []}]),
             ValueError,

@@ -172,3 +172,33 @@ def test_optimizer_rejects_bad_input():
         opt.ask(1.5)
     with pytest.raises(ValueError, match="one value per candidate"):
         opt.tell(opt.ask(2), [1.0])
+
+
+@pytest.mark.parametrize(
+    "n_jobs, backend, expected",
+    [
+        (1, None, 1),
+        (4, None, 2),  # 4 workers, 2 folds: 2 candidates per round
+        (3, None, 1),
+        (None, ("threading", 6), 3),  # n_jobs from the active joblib backend
+    ],
+)
+def test_auto_batch_size_fills_the_workers(n_jobs, backend, expected):
+    import joblib
+    from sklearn.model_selection import KFold
+
+    search = objective_search(batch_size="auto", n_jobs=n_jobs, cv=KFold(2), n_iter=6)
+    if backend is None:
+        search.fit(X_DUMMY, Y_DUMMY)
+    else:
+        with joblib.parallel_backend(backend[0], n_jobs=backend[1]):
+            search.fit(X_DUMMY, Y_DUMMY)
+    assert search.batch_size_ == expected
+    # The rounds have that size: the same candidates as an explicit batch_size.
+    explicit = objective_search(batch_size=expected, cv=KFold(2), n_iter=6).fit(X_DUMMY, Y_DUMMY)
+    assert search.cv_results_["params"] == explicit.cv_results_["params"]
+
+
+def test_auto_batch_size_keeps_random_search_in_one_round():
+    search = objective_search(strategy="random", batch_size="auto", n_jobs=4).fit(X_DUMMY, Y_DUMMY)
+    assert search.batch_size_ is None and len(search.cv_results_["params"]) == 15

@@ -56,8 +56,11 @@ def test_rank_test_separates_distinct_samples_only():
 def test_multifidelity_curves_count_only_full_resource_rows():
     from benchmarks import mf_report
 
-    run = {"scores": [0.9, 0.5, 0.6, 0.7], "cost": [0.5, 1.0, 0.5, 1.0],
-           "full": [False, True, False, True]}
+    run = {
+        "scores": [0.9, 0.5, 0.6, 0.7],
+        "cost": [0.5, 1.0, 0.5, 1.0],
+        "full": [False, True, False, True],
+    }
     grid = np.array([0.5, 1.0, 1.5, 2.0, 3.0])
     # The 0.9 at low resource never counts; 0.5 lands at cost 1.5, 0.7 at 3.
     np.testing.assert_array_equal(mf_report.best_curve(run, grid)[2:], [0.5, 0.5, 0.7])
@@ -67,9 +70,16 @@ def test_multifidelity_curves_count_only_full_resource_rows():
 
 def test_multifidelity_runs_append_and_read_back(tmp_path):
     for seed in (0, 1, 1):
-        storage.append_run(tmp_path, {"task": "t", "method": "m", "seed": seed,
-                                      "scores": [float(seed), math.nan],
-                                      "task_fingerprint": "f"})
+        storage.append_run(
+            tmp_path,
+            {
+                "task": "t",
+                "method": "m",
+                "seed": seed,
+                "scores": [float(seed), math.nan],
+                "task_fingerprint": "f",
+            },
+        )
     runs = storage.read_runs(tmp_path, "t", "m", "f")
     assert sorted(runs) == [0, 1] and math.isnan(runs[1]["scores"][1])
     assert storage.read_runs(tmp_path, "t", "m", "other") == {}

@@ -145,8 +145,14 @@ def test_pipeline_parameter_and_explicit_levels(iris):
     X, y = iris
     pipe = make_pipeline(StandardScaler(), SGDClassifier(max_iter=5, tol=None, random_state=0))
     search = ScaledSearchCV(
-        pipe, {"sgdclassifier__alpha": Continuous(1e-6, 1.0)}, strategy="random", n_iter=4,
-        cv=3, random_state=0, resource="sgdclassifier__max_iter", min_resource=2,
+        pipe,
+        {"sgdclassifier__alpha": Continuous(1e-6, 1.0)},
+        strategy="random",
+        n_iter=4,
+        cv=3,
+        random_state=0,
+        resource="sgdclassifier__max_iter",
+        min_resource=2,
         max_resource=18,
     ).fit(X, y)
     assert search.resource_levels_ == [2, 6, 18]
@@ -157,8 +163,14 @@ def test_pipeline_parameter_and_explicit_levels(iris):
 def test_n_samples_subsamples_training_folds_and_keeps_test_folds(iris):
     X, y = iris
     search = ScaledSearchCV(
-        SizeProbe(), {"c": Continuous(0.1, 10.0)}, strategy="random", n_iter=6, cv=3,
-        random_state=0, resource="n_samples", refit=False,
+        SizeProbe(),
+        {"c": Continuous(0.1, 10.0)},
+        strategy="random",
+        n_iter=6,
+        cv=3,
+        random_state=0,
+        resource="n_samples",
+        refit=False,
     ).fit(X, y)
     results = search.cv_results_
     assert search.resource_levels_ == [33, 100]  # folds of 100: min 20 samples, 5 per class
@@ -191,9 +203,15 @@ def test_n_samples_subsets_are_nested_stratified_and_deterministic(iris):
 def test_refit_uses_all_data_and_multimetric(iris):
     X, y = iris
     search = ScaledSearchCV(
-        SVC(), {"C": Continuous(0.1, 100.0), "gamma": Continuous(1e-3, 1.0)},
-        strategy="random", n_iter=6, cv=3, random_state=0, resource="n_samples",
-        scoring=["accuracy", "balanced_accuracy"], refit="balanced_accuracy",
+        SVC(),
+        {"C": Continuous(0.1, 100.0), "gamma": Continuous(1e-3, 1.0)},
+        strategy="random",
+        n_iter=6,
+        cv=3,
+        random_state=0,
+        resource="n_samples",
+        scoring=["accuracy", "balanced_accuracy"],
+        refit="balanced_accuracy",
     ).fit(X, y)
     results = search.cv_results_
     full = results["n_resources"] == 100
@@ -229,8 +247,9 @@ def test_verbose_and_callbacks(capsys):
     search = toy_search(verbose=1, n_iter=3).fit(X_DUMMY)
     out = capsys.readouterr().out
     # One progress line per round; a successive-halving rung is one round at least.
-    assert out.count("[skscale]") >= len(set(zip(search.cv_results_["bracket"],
-                                                 search.cv_results_["iter"], strict=True)))
+    assert out.count("[skscale]") >= len(
+        set(zip(search.cv_results_["bracket"], search.cv_results_["iter"], strict=True))
+    )
     if not hasattr(ScaledSearchCV, "set_callbacks"):
         return
 
@@ -309,11 +328,17 @@ def test_integer_space_with_bayesian():
 @pytest.mark.parametrize(
     "options, error, match",
     [
-        (dict(param_distributions={"x": Continuous(1e-5, 1e1), "budget": [1, 2]}),
-         ValueError, "resource='budget' is also searched"),
+        (
+            dict(param_distributions={"x": Continuous(1e-5, 1e1), "budget": [1, 2]}),
+            ValueError,
+            "resource='budget' is also searched",
+        ),
         (dict(resource="budgett"), ValueError, "resource='budgett' is neither 'n_samples' nor"),
-        (dict(param_distributions={"trap": [True, False]}, resource="x"), ValueError,
-         "resource='x' must be an integer parameter"),
+        (
+            dict(param_distributions={"trap": [True, False]}, resource="x"),
+            ValueError,
+            "resource='x' must be an integer parameter",
+        ),
         (dict(resource="trap"), ValueError, "resource='trap' must be an integer parameter"),
         (dict(min_resource=10, max_resource=5), ValueError, "min_resource=10 is more than"),
         (dict(min_resource=10, max_resource=20), ValueError, "too close"),
@@ -333,7 +358,10 @@ def test_errors_name_the_parameter(options, error, match):
 def test_dataset_too_small_for_n_samples_levels():
     with pytest.raises(ValueError, match="too small for resource='n_samples'"):
         ScaledSearchCV(
-            SizeProbe(), {"c": Continuous(0.1, 10.0)}, strategy="random", cv=3,
+            SizeProbe(),
+            {"c": Continuous(0.1, 10.0)},
+            strategy="random",
+            cv=3,
             resource="n_samples",
         ).fit(X_DUMMY, Y_DUMMY)
 
@@ -342,7 +370,11 @@ def test_max_resource_above_fold_size_for_n_samples(iris):
     X, y = iris
     with pytest.raises(ValueError, match="max_resource=500 is more than the smallest"):
         ScaledSearchCV(
-            SVC(), {"C": Continuous(0.1, 10.0)}, cv=3, resource="n_samples", max_resource=500,
+            SVC(),
+            {"C": Continuous(0.1, 10.0)},
+            cv=3,
+            resource="n_samples",
+            max_resource=500,
         ).fit(X, y)
 
 

@@ -44,8 +44,7 @@ class _JointModel(BayesianStrategy):
             {**sub.dims, RESOURCE_COLUMN: Integer(levels[0], levels[-1], scaling="log")}
             for sub in space.subspaces
         ]
-        super().__init__(SearchSpace(dicts if len(dicts) > 1 else dicts[0]), n_iter,
-                         random_state)
+        super().__init__(SearchSpace(dicts if len(dicts) > 1 else dicts[0]), n_iter, random_state)
         self._columns = []
         for model in self._models:
             col = model.subspace.column(RESOURCE_COLUMN)
@@ -58,8 +57,9 @@ class _JointModel(BayesianStrategy):
         return np.unique(U, axis=0)
 
     def _incumbent(self):
-        top = [m.y[m.X[:, c] >= 1.0 - 1e-9] for m, c in zip(self._models, self._columns,
-                                                               strict=True)]
+        top = [
+            m.y[m.X[:, c] >= 1.0 - 1e-9] for m, c in zip(self._models, self._columns, strict=True)
+        ]
         scores = np.concatenate(top)
         finite = scores[np.isfinite(scores)]
         return float(finite.max()) if finite.size else super()._incumbent()
@@ -102,8 +102,9 @@ class MultiFidelityStrategy(Strategy):
     # one more model input). Chosen by the multi-fidelity benchmark.
     model = "level"
 
-    def __init__(self, space, n_iter, random_state, *, base, resource, factor, schedule,
-                 **options):
+    def __init__(
+        self, space, n_iter, random_state, *, base, resource, factor, schedule, **options
+    ):
         super().__init__(space, n_iter, random_state)
         self.resource = resource
         self.levels = list(resource.levels)
@@ -228,9 +229,11 @@ class MultiFidelityStrategy(Strategy):
     def _model(self, n_min):
         """A Bayesian strategy told the highest level with ``n_min`` finite scores."""
         if self.model == "joint":
-            configs = [{**c, RESOURCE_COLUMN: level}
-                       for level, (cs, _) in zip(self.levels, self._observed, strict=True)
-                       for c in cs]
+            configs = [
+                {**c, RESOURCE_COLUMN: level}
+                for level, (cs, _) in zip(self.levels, self._observed, strict=True)
+                for c in cs
+            ]
             scores = np.concatenate([np.asarray(sc, dtype=float) for _, sc in self._observed])
             if np.isfinite(scores).sum() < max(n_min + 1, 2):
                 return None

@@ -61,8 +61,8 @@ EXPECTED_DIFFERENCES = {
         # Deliberate: the fitted attributes skscale adds.
         "test_custom_run_search": (
             "compares every public fitted attribute of GridSearchCV with a bare "
-            "BaseSearchCV subclass; ScaledSearchCV adds n_candidates_, search_space_ and "
-            "stop_reason_ (every shared attribute is equal)"
+            "BaseSearchCV subclass; ScaledSearchCV adds n_candidates_, search_space_, "
+            "stop_reason_ and batch_size_ (every shared attribute is equal)"
         ),
     },
     "random": {},
