@@ -211,9 +211,17 @@ def resolve_resource(search, space, X, y, groups, random_state):
                     f"resource={name!r}: the estimator's {name} is {value}, not >= 1."
                 )
         floor = 1
-    if low is None:
+    auto_low = low is None
+    if auto_low:
         low = max(floor, high / factor**AUTO_DEPTH)
     if low > high:
+        if auto_low and name == "n_samples":
+            raise ValueError(
+                f"The training folds ({high} samples) are too small for "
+                f"resource='n_samples': min_resource='auto' needs at least {low:g} "
+                "samples (20, and 5 per class for a classifier). Give a smaller "
+                "min_resource, more data, or use resource=None."
+            )
         raise ValueError(f"min_resource={low:g} is more than max_resource={high}.")
     levels = resource_levels(low, high, factor)
     if len(levels) < 2:

@@ -404,3 +404,14 @@ def test_plot_resources_draws_every_row_and_stars_the_best():
     with pytest.raises(ValueError, match="fitted with a resource"):
         plot_resources(toy_search(resource=None, n_iter=3).fit(X_DUMMY))
     plt.close("all")
+
+
+def test_classes_too_many_for_auto_n_samples_levels():
+    from sklearn.datasets import load_digits
+    from sklearn.svm import SVC
+
+    X, y = load_digits(return_X_y=True)
+    # 30 samples of 10 classes: folds of 20, but the auto minimum wants 5 per class.
+    search = ScaledSearchCV(SVC(), {"C": Continuous(0.1, 10.0)}, cv=3, resource="n_samples")
+    with pytest.raises(ValueError, match=r"\(20 samples\) are too small.*at least 50 samples"):
+        search.fit(X[:30], y[:30])
