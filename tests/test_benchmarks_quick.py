@@ -50,3 +50,19 @@ def test_rank_test_separates_distinct_samples_only():
     assert metrics.rank_test(low, high) < 0.001
     assert metrics.rank_test(low, low[::-1]) > 0.9
     assert math.isnan(metrics.rank_test([1.0, math.nan], high))
+
+
+def test_list_task_translates_for_every_method():
+    from benchmarks.methods import as_categorical, optuna_space, sklearn_space
+    from benchmarks.tasks import linearized, resolved
+    from skscale import Categorical, Ordinal
+
+    space = TASKS["logreg_grid-wine"].space
+    assert isinstance(resolved("C", space["C"]), Ordinal)
+    assert resolved("C", space["C"]).scaling == "log"
+    assert sklearn_space(space) == {k: list(v) for k, v in space.items()}
+    old = as_categorical(space)
+    assert old["C"] == Categorical(space["C"]) and old["class_weight"] == space["class_weight"]
+    assert linearized(space)["C"] == Ordinal(space["C"], scaling="linear")
+    pytest.importorskip("optuna")
+    assert list(optuna_space(space)["C"].choices) == space["C"]
