@@ -20,9 +20,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from skscale import Categorical, Continuous, ScaledSearchCV
+from skscale import Categorical, Continuous, Ordinal, ScaledSearchCV
 
-from .tasks import TASKS, linearized
+from .tasks import TASKS, linearized, resolved
 
 
 def _bayesian_missing():
@@ -68,8 +68,22 @@ def _fit_search(search_class, task, space, seed, n_jobs, **options):
     ).fit(X, y)
 
 
-def _skscale(task, n_iter, seed, n_jobs=1, *, strategy, linear=False, batch_size=None):
+def as_categorical(space):
+    """The same space with every list of values (plain or ``Ordinal``) an
+    unordered ``Categorical``: how skscale read numeric lists before
+    ``Ordinal`` existed."""
+    out = {}
+    for name, value in space.items():
+        rng = resolved(name, value)
+        out[name] = Categorical(rng.values) if isinstance(rng, Ordinal) else value
+    return out
+
+
+def _skscale(
+    task, n_iter, seed, n_jobs=1, *, strategy, linear=False, categorical=False, batch_size=None
+):
     space = linearized(task.space) if linear else task.space
+    space = as_categorical(space) if categorical else space
     search = _fit_search(ScaledSearchCV, task, space, seed, n_jobs, strategy=strategy,
                          n_iter=n_iter, batch_size=batch_size)
     result = _from_cv_results(search.cv_results_)
@@ -87,7 +101,8 @@ def sklearn_space(space):
 
     out = {}
     for name, r in space.items():
-        if isinstance(r, Categorical):
+        r = resolved(name, r)
+        if isinstance(r, (Categorical, Ordinal)):
             out[name] = list(r.values)
         elif isinstance(r, Continuous):
             log = r.scaling == "log"
@@ -111,7 +126,8 @@ def skopt_space(space):
 
     out = {}
     for name, r in space.items():
-        if isinstance(r, Categorical):
+        r = resolved(name, r)
+        if isinstance(r, (Categorical, Ordinal)):  # a list, as a skopt user passes it
             out[name] = sk.Categorical(list(r.values))
             continue
         prior = "log-uniform" if r.scaling == "log" else "uniform"
@@ -134,7 +150,8 @@ def optuna_space(space):
 
     out = {}
     for name, r in space.items():
-        if isinstance(r, Categorical):
+        r = resolved(name, r)
+        if isinstance(r, (Categorical, Ordinal)):  # a list, as an optuna user passes it
             out[name] = od.CategoricalDistribution(list(r.values))
             continue
         kind = od.FloatDistribution if isinstance(r, Continuous) else od.IntDistribution
@@ -205,6 +222,13 @@ METHODS = {
     "skscale-bayesian-linear": Method(
         _partial("bayesian", linear=True), "skscale bayesian, every range forced to linear",
         _bayesian_missing,
+    ),
+    # Numeric lists read as unordered choices (one-hot), as before Ordinal:
+    # the ablation of benchmarks/ordinal.py.
+    "skscale-bayesian-categorical": Method(
+        _partial("bayesian", categorical=True),
+        "skscale bayesian, numeric lists as Categorical (one-hot)",
+        _bayesian_missing, in_full=False,
     ),
     "sklearn-random": Method(
         _sklearn_random, "sklearn RandomizedSearchCV, scipy loguniform/uniform/randint",

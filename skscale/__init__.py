@@ -1,12 +1,12 @@
 """skscale: hyperparameter search for scikit-learn over scaled ranges.
 
 ``ScaledSearchCV`` is a drop-in for scikit-learn's ``RandomizedSearchCV`` and
-``GridSearchCV``; ``Continuous``, ``Integer`` and ``Categorical`` say what
-values each hyperparameter takes and how the range is scaled.
+``GridSearchCV``; ``Continuous``, ``Integer``, ``Ordinal`` and ``Categorical``
+say what values each hyperparameter takes and how the range is scaled.
 """
 
 from .optimizer import BayesianOptimizer
-from .ranges import Categorical, Continuous, Integer
+from .ranges import Categorical, Continuous, Integer, Ordinal
 from .search import ScaledSearchCV
 from .space import SearchSpace
 
@@ -15,6 +15,7 @@ __all__ = [
     "Categorical",
     "Continuous",
     "Integer",
+    "Ordinal",
     "ScaledSearchCV",
     "SearchSpace",
 ]

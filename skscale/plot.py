@@ -24,7 +24,7 @@ from sklearn.exceptions import NotFittedError
 
 from . import scaling as scalings
 from .plot_fidelity import plot_resources
-from .ranges import Categorical, Continuous, _NumericRange
+from .ranges import Categorical, Continuous, Ordinal, _NumericRange
 from .space import SearchSpace
 from .strategies.bayesian import Warping
 
@@ -445,7 +445,9 @@ def _dimension(search, name):
     for sub in space.subspaces:
         if name in sub.dims:
             dim = sub.dims[name]
-            return dim if isinstance(dim, (_NumericRange, Categorical)) else None
+            if isinstance(dim, Ordinal) and len(dim) == 1:
+                return None  # a fixed value: no range to draw
+            return dim if isinstance(dim, (_NumericRange, Ordinal, Categorical)) else None
     return None
 
 
@@ -476,7 +478,8 @@ def plot_evaluations(searches, x, y, *, axes=None, titles=None, cmap="viridis", 
 
     One panel per search, side by side, with shared colour limits and one
     colorbar: compare where a random search and a Bayesian search spent
-    their evaluations. Each axis follows its range's scaling: a log axis for
+    their evaluations. Each axis follows its range's scaling (for a list of
+    numbers, the scaling detected in ``search_space_``): a log axis for
     log ranges, and for reverse-log ranges an axis spaced by
     ``log(1 - value)`` whose ticks read 0.9, 0.99, 0.999.
 
@@ -737,7 +740,7 @@ def plot_warping(warping, *, axes=None, search_space=None):
             dim = None
             if search_space is not None:
                 dim = search_space.subspaces[i].dims.get(name)
-                dim = dim if isinstance(dim, _NumericRange) else None
+                dim = dim if isinstance(dim, (_NumericRange, Ordinal)) else None
             title = str(name) if len(found) == 1 else f"{name} (sub-space {i})"
             entries.append((title, _as_warping(value, where), dim))
     if not entries:

@@ -2,11 +2,13 @@
 
 ``Continuous`` and ``Integer`` map values to the unit interval through their
 scaling (``to_unit``) and back (``from_unit``); sampling is uniform on that
-interval. ``Categorical`` holds a list of choices. Every range validates its
+interval. ``Categorical`` holds a list of choices; ``Ordinal`` a list of
+numbers placed on a scaled axis. Every range validates its
 own arguments when it is built and has ``rvs`` like a frozen scipy
 distribution, so it also works inside scikit-learn's ``RandomizedSearchCV``.
 """
 
+import math
 import numbers
 
 import numpy as np
@@ -41,7 +43,7 @@ def _check_scaling(scaling, low, high, *, integer, owner):
                 f"{owner}: scaling='reverse_log' is for Continuous ranges only; "
                 "use 'linear' or 'log' for integers."
             )
-        if not 0 <= low < high < 1:
+        if not 0 <= low <= high < 1:  # low == high: an Ordinal of one value
             raise ValueError(
                 f"{owner}: scaling='reverse_log' needs 0 <= low < high < 1, got "
                 f"low={low!r}, high={high!r}."
@@ -298,38 +300,11 @@ class Integer(_NumericRange):
         return [int(v) for v in np.unique(np.clip(values, self.low, self.high))]
 
 
-class Categorical(_Range):
-    """A finite list of choices, tried without order.
-
-    Parameters
-    ----------
-    values : sequence
-        The choices: strings, numbers, ``None``, booleans, estimators... They
-        are returned unchanged. Must not be empty.
-
-    Examples
-    --------
-    >>> from skscale import Categorical
-    >>> Categorical(["rbf", "poly"]).rvs(random_state=0)
-    'rbf'
-    """
-
-    def __init__(self, values):
-        if isinstance(values, (str, bytes)) or not hasattr(values, "__iter__"):
-            raise TypeError(
-                "Categorical: values must be a list of choices, got "
-                f"{type(values).__name__} {values!r}."
-            )
-        values = list(values)
-        if not values:
-            raise ValueError("Categorical: values must not be empty.")
-        self.values = values
+class _Choices(_Range):
+    """A finite list of values, kept in the order given."""
 
     def _key(self):
         return tuple(self.values)
-
-    def __repr__(self):
-        return f"Categorical({self.values!r})"
 
     def __len__(self):
         return len(self.values)
@@ -338,7 +313,7 @@ class Categorical(_Range):
         return any(value is v or _safe_equal(value, v) for v in self.values)
 
     def index(self, value):
-        """Position of ``value`` among the choices.
+        """Position of ``value`` in ``values`` (the order given).
 
         Parameters
         ----------
@@ -360,27 +335,238 @@ class Categorical(_Range):
         raise ValueError(f"{value!r} is not one of {self.values!r}.")
 
     def _draw(self, rng, size):
+        # values[randint(len)], as scikit-learn's ParameterSampler draws from a list.
         indices = rng.randint(len(self.values), size=size)
         if size is None:
             return self.values[indices]
+        return self._take(indices)
+
+    def _take(self, indices):
+        """The values at ``indices`` (an array), as an object array of that shape."""
         out = np.empty(np.shape(indices), dtype=object)
         for position, i in np.ndenumerate(indices):
             out[position] = self.values[i]
         return out
 
     def grid(self, n_points=None):
-        """All the choices.
+        """All the values, in the order given.
 
         Parameters
         ----------
         n_points : int, default=None
-            Ignored: every choice is part of a grid.
+            Ignored: every value is part of a grid.
 
         Returns
         -------
         values : list
         """
         return list(self.values)
+
+
+class Categorical(_Choices):
+    """A finite list of choices, tried without order.
+
+    Parameters
+    ----------
+    values : sequence
+        The choices: strings, numbers, ``None``, booleans, estimators... They
+        are returned unchanged. Must not be empty.
+
+    See Also
+    --------
+    Ordinal : numeric choices that have an order.
+
+    Examples
+    --------
+    >>> from skscale import Categorical
+    >>> Categorical(["rbf", "poly"]).rvs(random_state=0)
+    'rbf'
+    """
+
+    def __init__(self, values):
+        if isinstance(values, (str, bytes)) or not hasattr(values, "__iter__"):
+            raise TypeError(
+                "Categorical: values must be a list of choices, got "
+                f"{type(values).__name__} {values!r}."
+            )
+        values = list(values)
+        if not values:
+            raise ValueError("Categorical: values must not be empty.")
+        self.values = values
+
+    def __repr__(self):
+        return f"Categorical({self.values!r})"
+
+
+def is_real_number(value):
+    """True for an int or float (numpy's too), False for a bool."""
+    return isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
+
+
+class Ordinal(_Choices):
+    """A finite list of numbers, searched as ordered values on a scaled axis.
+
+    A plain list of numbers in ``param_distributions``, as written for
+    ``GridSearchCV`` (``{"C": [0.01, 0.1, 1, 10]}``), becomes an
+    ``Ordinal``: random and grid search draw exactly these values, and the
+    Bayesian strategy models them as one ordered dimension, so what it learns
+    about 0.1 and 10 tells it about 1.
+
+    Parameters
+    ----------
+    values : sequence of int or float
+        Distinct, finite real numbers (numpy numbers too, not booleans). They
+        are returned unchanged and kept in the order given (the order of a
+        grid, as in scikit-learn); the scaled axis sorts them.
+    scaling : {"auto", "linear", "log", "reverse_log"}, default="auto"
+        The axis the values are placed on, as for :class:`Continuous` with
+        ``low`` and ``high`` the smallest and largest value: ``"auto"`` gives
+        log for ``[0.001, 0.01, 0.1, 1]``, reverse log for
+        ``[0.9, 0.99, 0.999]`` and linear for ``[1, 2, 3]``.
+
+    Attributes
+    ----------
+    values : list
+        The values as given.
+    low, high : float
+        The smallest and largest value.
+    scaling : str
+        The resolved scaling: ``"linear"``, ``"log"`` or ``"reverse_log"``.
+
+    Notes
+    -----
+    Each value sits at its scaled position ``to_unit(value)`` in [0, 1]
+    (the smallest at 0, the largest at 1); ``from_unit`` returns the value
+    nearest a position on that axis. ``rvs`` draws every value with the same
+    probability, as scikit-learn draws from a list; the scaling only shapes
+    the model of the Bayesian strategy (and plot axes).
+
+    Examples
+    --------
+    >>> from skscale import Ordinal
+    >>> Ordinal([0.001, 0.01, 0.1, 1, 10])
+    Ordinal([0.001, 0.01, 0.1, 1, 10], scaling='log')
+    >>> Ordinal([0.9, 0.99, 0.999]).scaling
+    'reverse_log'
+    """
+
+    def __init__(self, values, scaling="auto"):
+        if isinstance(values, (str, bytes)) or not hasattr(values, "__iter__"):
+            raise TypeError(
+                f"Ordinal: values must be a list of numbers, got {type(values).__name__} "
+                f"{values!r}."
+            )
+        if isinstance(values, np.ndarray) and values.ndim != 1:
+            raise ValueError(
+                f"Ordinal: values must be one-dimensional, got an array of shape {values.shape}."
+            )
+        values = list(values)
+        if not values:
+            raise ValueError("Ordinal: values must not be empty.")
+        for value in values:
+            if not is_real_number(value):
+                raise TypeError(
+                    "Ordinal: values must be real numbers (int or float, not bool); got "
+                    f"{type(value).__name__} {value!r}. Use Categorical for other choices."
+                )
+            try:
+                finite = math.isfinite(value)
+            except OverflowError:  # an int too large for a float
+                finite = False
+            if not finite:
+                raise ValueError(f"Ordinal: values must be finite floats, got {value!r}.")
+        numbers_ = np.array([float(v) for v in values])
+        if len(np.unique(numbers_)) < len(values):
+            raise ValueError(f"Ordinal: values must be distinct, got {values!r}.")
+        self.values = values
+        self.low, self.high = float(numbers_.min()), float(numbers_.max())
+        self.scaling = _check_scaling(scaling, self.low, self.high, integer=False, owner="Ordinal")
+        # The scaled axis: value indices sorted by value, and their positions.
+        self._order = np.argsort(numbers_, kind="stable")
+        self._rank = np.argsort(self._order)  # value index -> rank on the axis
+        self._positions = self.to_unit(numbers_[self._order])
+
+    def _key(self):
+        return (tuple(self.values), self.scaling)
+
+    def __repr__(self):
+        return f"Ordinal({self.values!r}, scaling={self.scaling!r})"
+
+    def __contains__(self, value):
+        return is_real_number(value) and super().__contains__(value)
+
+    def to_unit(self, values):
+        """Scaled positions of numbers in [0, 1]: 0 at ``low``, 1 at ``high``.
+
+        Parameters
+        ----------
+        values : float or array-like of float
+            Any numbers; those outside ``[low, high]`` map outside [0, 1].
+            With a single value, every position is 0.5.
+
+        Returns
+        -------
+        u : float or ndarray
+        """
+        lo, hi = scalings.forward(self.scaling, [self.low, self.high])
+        scaled = scalings.forward(self.scaling, values)
+        if hi == lo:
+            return np.full_like(scaled, 0.5)[()]
+        return (scaled - lo) / (hi - lo)
+
+    def _nearest(self, u):
+        """Indices (into ``values``) of the values nearest positions ``u``."""
+        u = np.asarray(u, dtype=np.float64)
+        distance = np.abs(u[..., None] - self._positions)
+        return self._order[np.argmin(distance, axis=-1)]
+
+    def snap(self, u):
+        """Positions of the values nearest positions ``u`` of [0, 1].
+
+        Parameters
+        ----------
+        u : float or array-like of float
+
+        Returns
+        -------
+        positions : float or ndarray
+        """
+        return self._positions[self._rank[self._nearest(u)]][()]
+
+    def from_unit(self, u):
+        """The values nearest positions of [0, 1] (inverse of ``to_unit``).
+
+        Parameters
+        ----------
+        u : float or array-like of float
+
+        Returns
+        -------
+        values : value or ndarray of object
+            The values as given (ints stay ints).
+        """
+        indices = self._nearest(u)
+        return self.values[int(indices)] if indices.ndim == 0 else self._take(indices)
+
+    def from_share(self, v):
+        """The value whose equal share of [0, 1] holds ``v``, smallest first.
+
+        Every value gets the same share, whatever its position: used to
+        spread space-filling designs and random candidates evenly over the
+        values.
+
+        Parameters
+        ----------
+        v : float or array-like of float in [0, 1]
+
+        Returns
+        -------
+        positions : float or ndarray
+            The positions (``to_unit``) of those values.
+        """
+        k = len(self.values)
+        rank = np.clip((np.asarray(v, dtype=np.float64) * k).astype(np.int64), 0, k - 1)
+        return self._positions[rank][()]
 
 
 def _safe_equal(a, b):

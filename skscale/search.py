@@ -58,10 +58,12 @@ class ScaledSearchCV(BaseSearchCV):
         The estimator (or pipeline) to tune; cloned for every fit.
     param_distributions : dict or list of dict, default=None
         Parameter names (``step__param`` for pipelines) mapped to
-        :class:`~skscale.Continuous`, :class:`~skscale.Integer` or
-        :class:`~skscale.Categorical` ranges, to lists of choices, or to
-        distributions with an ``rvs`` method (frozen scipy ``uniform``,
-        ``loguniform`` and ``randint`` become the equivalent ranges; other
+        :class:`~skscale.Continuous`, :class:`~skscale.Integer`,
+        :class:`~skscale.Ordinal` or :class:`~skscale.Categorical` ranges, to
+        lists of values (a list of at least two distinct numbers becomes an
+        ``Ordinal``, any other list a ``Categorical``), or to distributions
+        with an ``rvs`` method (frozen scipy ``uniform``, ``loguniform`` and
+        ``randint`` become the equivalent ranges; other
         distributions only work with ``strategy="random"``). A list of dicts
         gives sub-spaces, as in scikit-learn. An empty dict evaluates the
         estimator's own parameters as a single candidate, as ``GridSearchCV``

@@ -6,9 +6,14 @@ range object, or to a user distribution with ``rvs`` that only random search
 can use. Model-based strategies see a subspace as the unit cube through
 ``encode``/``decode``:
 
-- a ``Continuous`` or ``Integer`` range is one column, its ``to_unit`` value;
+- a ``Continuous``, ``Integer`` or ``Ordinal`` range is one column, its
+  ``to_unit`` value (an ``Ordinal`` snaps to its values' positions);
 - a ``Categorical`` with k > 1 choices is k one-hot columns;
 - a parameter with a single value is passed through and takes no column.
+
+A plain list of at least two distinct, finite numbers becomes an ``Ordinal``
+(ordered values on the scale ``"auto"`` detects); any other list a
+``Categorical``.
 """
 
 import itertools
@@ -20,7 +25,16 @@ import numpy as np
 from sklearn.base import clone
 from sklearn.utils.random import sample_without_replacement
 
-from .ranges import Categorical, Continuous, Integer, _NumericRange, _Range
+from .ranges import (
+    Categorical,
+    Continuous,
+    Integer,
+    Ordinal,
+    _Choices,
+    _NumericRange,
+    _Range,
+    is_real_number,
+)
 
 
 def _from_scipy(dist):
@@ -52,7 +66,7 @@ def _as_dimension(where, name, value):
         return _from_scipy(value) or value
     if isinstance(value, (str, bytes)) or not hasattr(value, "__iter__"):
         raise TypeError(
-            f"{where} must be a range (Continuous, Integer, Categorical), a list "
+            f"{where} must be a range (Continuous, Integer, Ordinal, Categorical), a list "
             "of choices or a distribution with an rvs method. Parameter grid for "
             f"parameter {name!r} needs to be a list or a numpy array, but got {value!r} "
             f"(of type {type(value).__name__}) instead. Single values need to be "
@@ -69,7 +83,18 @@ def _as_dimension(where, name, value):
             f"{where} is an empty list; give at least one choice. (Parameter grid for "
             f"parameter {name!r} need to be a non-empty sequence, got: {value})"
         )
-    return Categorical(values)
+    return Ordinal(values) if _ordered_numbers(values) else Categorical(values)
+
+
+def _ordered_numbers(values):
+    """True when a list of choices is numbers that an ``Ordinal`` can hold:
+    at least two, all finite reals (not bools), no two equal."""
+    try:
+        if len(values) < 2 or not all(is_real_number(v) and math.isfinite(v) for v in values):
+            return False
+    except OverflowError:  # an int too large for a float
+        return False
+    return len(np.unique(np.array(values, dtype=np.float64))) == len(values)
 
 
 class Subspace:
@@ -95,7 +120,7 @@ class Subspace:
     def __init__(self, dims):
         self.dims = dict(sorted(dims.items()))
         self.modelled = [
-            n for n, d in self.dims.items() if not (isinstance(d, Categorical) and len(d) == 1)
+            n for n, d in self.dims.items() if not (isinstance(d, _Choices) and len(d) == 1)
         ]
         self._columns = {}
         start = 0
@@ -107,7 +132,7 @@ class Subspace:
         self.n_columns = start
         self.warp_mask = np.zeros(self.n_columns, dtype=bool)
         for name in self.modelled:
-            if isinstance(self.dims[name], _NumericRange):
+            if isinstance(self.dims[name], (_NumericRange, Ordinal)):
                 self.warp_mask[self._columns[name]] = True
 
     def __repr__(self):
@@ -120,8 +145,8 @@ class Subspace:
 
     @property
     def is_finite(self):
-        """True when every parameter is a list of choices."""
-        return all(isinstance(d, Categorical) for d in self.dims.values())
+        """True when every parameter is a list of values (Categorical or Ordinal)."""
+        return all(isinstance(d, _Choices) for d in self.dims.values())
 
     @property
     def size(self):
@@ -169,6 +194,8 @@ class Subspace:
             dim, cols = self.dims[name], self._columns[name]
             if isinstance(dim, Categorical):
                 u[cols.start + dim.index(params[name])] = 1.0
+            elif isinstance(dim, Ordinal):
+                u[cols] = dim.snap(dim.to_unit(params[name]))
             else:
                 u[cols] = dim.to_unit(params[name])
         return u
@@ -188,9 +215,9 @@ class Subspace:
     def project(self, U):
         """Snap points of the cube, shape (m, n_columns), to valid candidates.
 
-        Integers move to their rounded value's position and categorical
-        columns become one-hot, so a model never sees a point between two
-        valid candidates.
+        Integers and ordinal values move to the nearest valid value's
+        position and categorical columns become one-hot, so a model never
+        sees a point between two valid candidates.
         """
         U = np.array(U, dtype=np.float64, ndmin=2)
         for name in self.modelled:
@@ -201,6 +228,8 @@ class Subspace:
                 U[:, cols] = block
             elif isinstance(dim, Integer):
                 U[:, cols.start] = dim.to_unit(dim.from_unit(U[:, cols.start]))
+            elif isinstance(dim, Ordinal):
+                U[:, cols.start] = dim.snap(U[:, cols.start])
             else:
                 U[:, cols.start] = np.clip(U[:, cols.start], 0.0, 1.0)
         return U
@@ -208,8 +237,9 @@ class Subspace:
     def from_uniform(self, v):
         """Candidate from one uniform number per modelled parameter, shape (len(modelled),).
 
-        Numeric parameters use their scaled map, categorical ones split [0, 1]
-        into equal shares; used to lay out space-filling initial designs.
+        Numeric ranges use their scaled map; categorical and ordinal ones
+        split [0, 1] into equal shares, one per value, so the design visits
+        the values evenly; used to lay out space-filling initial designs.
         """
         params = {}
         for name, dim in self.dims.items():
@@ -219,6 +249,8 @@ class Subspace:
             dim = self.dims[name]
             if isinstance(dim, Categorical):
                 params[name] = dim.values[min(int(value * len(dim)), len(dim) - 1)]
+            elif isinstance(dim, Ordinal):
+                params[name] = dim.from_unit(dim.from_share(value))
             else:
                 params[name] = dim.from_unit(value)
         return dict(sorted(params.items()))
@@ -231,17 +263,25 @@ class Subspace:
         axes = []
         for name in self.modelled:
             dim = self.dims[name]
-            axes.append(
-                dim.values if isinstance(dim, Categorical) else range(dim.low, dim.high + 1)
-            )
+            axes.append(dim.values if isinstance(dim, _Choices) else range(dim.low, dim.high + 1))
         if math.prod(len(a) for a in axes) > limit:
             return None
         combos = itertools.product(*axes)
         return np.array([self.encode(dict(zip(self.modelled, c, strict=True))) for c in combos])
 
     def random_points(self, n, rng):
-        """``n`` valid points of the cube drawn uniformly, shape (n, n_columns)."""
-        return self.project(rng.uniform(size=(n, self.n_columns)))
+        """``n`` valid points of the cube drawn uniformly, shape (n, n_columns).
+
+        Ordinal columns draw each value with the same probability, however
+        unevenly the values are spread on their axis.
+        """
+        U = rng.uniform(size=(n, self.n_columns))
+        for name in self.modelled:
+            dim = self.dims[name]
+            if isinstance(dim, Ordinal):
+                col = self.column(name)
+                U[:, col] = dim.from_share(U[:, col])
+        return self.project(U)
 
 
 class SearchSpace:
@@ -298,7 +338,7 @@ class SearchSpace:
 
     @property
     def is_finite(self):
-        """True when every parameter of every sub-space is a list of choices."""
+        """True when every parameter of every sub-space is a list of values."""
         return all(s.is_finite for s in self.subspaces)
 
     @property
@@ -350,7 +390,7 @@ class SearchSpace:
                 raise ValueError(
                     f"strategy={strategy!r} needs bounded parameters, but "
                     f"param_distributions[{name!r}] is a distribution without known "
-                    "bounds. Use Continuous, Integer or Categorical (or a scipy "
+                    "bounds. Use Continuous, Integer, Ordinal or Categorical (or a scipy "
                     "uniform, loguniform or randint), or strategy='random'."
                 )
 
@@ -416,7 +456,7 @@ class SearchSpace:
                 points = dict(grid_points or {})
                 free = [n for n in numeric if n not in points]
                 fixed_size = math.prod(
-                    len(d) for d in sub.dims.values() if isinstance(d, Categorical)
+                    len(d) for d in sub.dims.values() if isinstance(d, _Choices)
                 )
                 fixed_size *= math.prod(points.get(n, 1) for n in numeric)
                 per_range = (

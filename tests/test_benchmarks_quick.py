@@ -83,3 +83,19 @@ def test_multifidelity_runs_append_and_read_back(tmp_path):
     runs = storage.read_runs(tmp_path, "t", "m", "f")
     assert sorted(runs) == [0, 1] and math.isnan(runs[1]["scores"][1])
     assert storage.read_runs(tmp_path, "t", "m", "other") == {}
+
+
+def test_list_task_translates_for_every_method():
+    from benchmarks.methods import as_categorical, optuna_space, sklearn_space
+    from benchmarks.tasks import linearized, resolved
+    from skscale import Categorical, Ordinal
+
+    space = TASKS["logreg_grid-wine"].space
+    assert isinstance(resolved("C", space["C"]), Ordinal)
+    assert resolved("C", space["C"]).scaling == "log"
+    assert sklearn_space(space) == {k: list(v) for k, v in space.items()}
+    old = as_categorical(space)
+    assert old["C"] == Categorical(space["C"]) and old["class_weight"] == space["class_weight"]
+    assert linearized(space)["C"] == Ordinal(space["C"], scaling="linear")
+    pytest.importorskip("optuna")
+    assert list(optuna_space(space)["C"].choices) == space["C"]

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from skscale import Continuous, Integer
+from skscale import Continuous, Integer, Ordinal, SearchSpace
 
 
 @dataclass(frozen=True)
@@ -23,10 +23,11 @@ class Task:
     make_estimator : callable
         Returns a fresh, unfitted estimator.
     space : dict
-        Parameter name -> skscale ``Continuous``, ``Integer`` or
+        Parameter name -> skscale ``Continuous``, ``Integer``, ``Ordinal`` or
         ``Categorical``, each numeric range carrying the scaling a
-        knowledgeable user would choose. Every method translates this one
-        description into its own format (see ``methods.py``).
+        knowledgeable user would choose, or a plain list of values as written
+        for ``GridSearchCV``. Every method translates this one description
+        into its own format (see ``methods.py``).
     load_data : callable
         Returns ``(X, y)``: what the search is fitted on.
     cv : cross-validation splitter
@@ -60,12 +61,21 @@ def linearized(space):
     """
     out = {}
     for name, rng in space.items():
-        if isinstance(rng, Continuous):
+        rng = resolved(name, rng)
+        if isinstance(rng, Ordinal):
+            rng = Ordinal(rng.values, scaling="linear")
+        elif isinstance(rng, Continuous):
             rng = Continuous(rng.low, rng.high, scaling="linear")
         elif isinstance(rng, Integer):
             rng = Integer(rng.low, rng.high, scaling="linear")
         out[name] = rng
     return out
+
+
+def resolved(name, value):
+    """What skscale makes of one entry of a task's space (a plain list becomes
+    an ``Ordinal`` or a ``Categorical``)."""
+    return SearchSpace({name: value}).subspaces[0].dims[name]
 
 
 # The benchmark computes unit positions itself rather than through skscale's

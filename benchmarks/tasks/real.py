@@ -14,7 +14,7 @@ from functools import cache, partial
 
 from sklearn import datasets
 from sklearn.ensemble import AdaBoostClassifier
-from sklearn.linear_model import ElasticNet
+from sklearn.linear_model import ElasticNet, LogisticRegression
 from sklearn.model_selection import KFold, StratifiedKFold, train_test_split
 from sklearn.neighbors import KNeighborsClassifier
 from sklearn.neural_network import MLPClassifier
@@ -115,6 +115,18 @@ def real_tasks():
             load_data=partial(load, "diabetes"),
             cv=KFold(n_splits=5, shuffle=True, random_state=SEED),
             scoring="r2",
+        ),
+        # A GridSearchCV-style grid of plain lists, 9 x 7 x 2 = 126 candidates:
+        # skscale reads the numeric lists as ordered values (C on a log axis,
+        # l1_ratio linear), the list with None as a categorical.
+        _classification(
+            "logreg_grid-wine", "wine",
+            partial(LogisticRegression, solver="saga", max_iter=200, random_state=SEED),
+            {
+                "C": [1e-4, 1e-3, 1e-2, 1e-1, 1, 10, 100, 1e3, 1e4],
+                "l1_ratio": [0, 0.1, 0.25, 0.5, 0.75, 0.9, 1],
+                "class_weight": [None, "balanced"],
+            },
         ),
     ]
     return {task.name: task for task in tasks}

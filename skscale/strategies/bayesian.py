@@ -115,8 +115,10 @@ class BayesianStrategy(Strategy):
     - Model: :class:`skscale.gp.GaussianProcess`, Matern 5/2 with one length
       scale per column, learned noise and a Kumaraswamy warping per numeric
       column, all fitted by maximum a posteriori and warm-started from the
-      previous fit. Integers are modelled at their rounded value; categorical
-      parameters are one-hot columns and are not warped.
+      previous fit. Integers are modelled at their rounded value and
+      ordinal values (numeric lists) at their position on their scaled
+      axis, both warped like continuous ranges; categorical parameters are
+      one-hot columns and are not warped.
     - Failed candidates (NaN or infinite scores) are told to the model as the
       worst finite score seen, so it moves away from them.
     - Proposal: log expected improvement, scored on random and local points
