@@ -83,3 +83,16 @@ def test_multifidelity_runs_append_and_read_back(tmp_path):
     runs = storage.read_runs(tmp_path, "t", "m", "f")
     assert sorted(runs) == [0, 1] and math.isnan(runs[1]["scores"][1])
     assert storage.read_runs(tmp_path, "t", "m", "other") == {}
+
+
+def test_engine_switch_methods_reach_the_strategy():
+    from benchmarks.methods import METHODS, _engine_search
+
+    # Same search, same seed: only the switch differs, so the proposals do.
+    default = run_one("branin-2d", "skscale-bayesian", 10, seed=0)["params"]
+    switched = run_one("branin-2d", "skscale-bayesian-rank-postmean", 10, seed=0)["params"]
+    assert default[:4] == switched[:4] and default != switched
+    assert not METHODS["skscale-bayesian-rank-postmean"].in_full
+    search = _engine_search({"threshold": "best"})(estimator=None, param_distributions={})
+    search.batch_size_ = None
+    assert search._strategy_options()["threshold"] == "best"
