@@ -3,8 +3,11 @@
     python benchmarks/engine_report.py                  # prints the markdown
     python benchmarks/engine_report.py --out results/engine_v2.md
 
-Every method of a task is compared on the seeds all of them have, so a
-partial run (fewer replications of the variants) stays a fair comparison.
+Every method of a task is restricted to the seeds of the re-run defaults
+(the protocol's R: 20 on real tasks, 50 on synthetic ones), so the stored
+runs count the same replications; a method still running has fewer (the table gives R as a
+range then). Replications are independent samples (a seed shares no
+randomness across methods), so unequal R is still a fair comparison.
 Columns per method: evaluations to match random search's mean best at N
 (as a fraction of N), mean best at N (regret for synthetic tasks, score for
 real ones) and the two-sided Mann-Whitney p-value against each baseline:
@@ -50,7 +53,8 @@ def compare(runs_dir, n_iter=64):
         present = [m for m in [RERUN, *VARIANTS] if m in by_method]
         if not present or BASELINE not in by_method:
             continue
-        seeds = set.intersection(*({r["seed"] for r in by_method[m]} for m in by_method))
+        base = RERUN if RERUN in by_method else STORED
+        seeds = {r["seed"] for r in by_method[base]}
         runs = {m: sorted((r for r in rs if r["seed"] in seeds), key=lambda r: r["seed"])
                 for m, rs in by_method.items()}
         optimum = optimum_of(TASKS[name], reference)
@@ -75,11 +79,12 @@ def markdown(results):
     methods = [m for m in methods if any(m in rows for rows in results.values())]
     lines = ["## Engine v2 switches (issue 10, items 1-2)", ""]
     lines += ["Evaluations to match random search's mean best at N, as a fraction of N "
-              "(lower is better; - = never), on the seeds every method of the task has.", ""]
+              "(lower is better; - = never); R: replications per method.", ""]
     lines += ["| task | R | " + " | ".join(methods) + " |",
               "|---|---|" + "---|" * len(methods)]
     for task, rows in results.items():
-        r = min(row["R"] for row in rows.values())
+        low, high = min(row["R"] for row in rows.values()), max(row["R"] for row in rows.values())
+        r = low if low == high else f"{low}-{high}"
         cells = [_fmt(rows[m]["to_match"], ".2f") if m in rows else "" for m in methods]
         lines.append(f"| {task} | {r} | " + " | ".join(cells) + " |")
     medians = []
