@@ -36,6 +36,7 @@ VARIANTS = [
     "skscale-bayesian-rank",
     "skscale-bayesian-postmean",
     "skscale-bayesian-power",
+    "skscale-bayesian-power-postmean",
 ]
 
 
@@ -95,7 +96,8 @@ def markdown(results):
     lines.append("| **median** | | " + " | ".join(medians) + " |")
     lines += ["", "Mean best at N (regret for synthetic tasks, lower is better; score for "
               "real ones, higher is better), with the Mann-Whitney p-value against the "
-              f"stored `{STORED}` / against `{RERUN}`.", ""]
+              f"stored `{STORED}` / against `{RERUN}`; + / - : better / worse mean "
+              f"than `{RERUN}`.", ""]
     lines += ["| task | " + " | ".join(methods) + " |", "|---|" + "---|" * len(methods)]
     for task, rows in results.items():
         cells = []
@@ -107,7 +109,13 @@ def markdown(results):
             p = [_fmt(row[k], ".2g") for k in ("p_stored", "p_rerun")
                  if row[k] is not None and not (m == STORED and k == "p_stored")
                  and not (m == RERUN and k == "p_rerun")]
-            cells.append(_fmt(row["final_mean"], ".4g") + (f" (p {' / '.join(p)})" if p else ""))
+            sign = ""
+            if m != RERUN and RERUN in rows and row["final_mean"] != rows[RERUN]["final_mean"]:
+                higher = row["final_mean"] > rows[RERUN]["final_mean"]
+                synthetic = TASKS[task].optimum is not None  # a regret: lower is better
+                sign = " +" if higher != synthetic else " -"
+            cells.append(_fmt(row["final_mean"], ".6g") + sign
+                         + (f" (p {' / '.join(p)})" if p else ""))
         lines.append(f"| {task} | " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 

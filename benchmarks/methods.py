@@ -238,6 +238,11 @@ METHODS = {
         "skscale bayesian, rank transform + posterior-mean EI threshold",
         _bayesian_missing, in_full=False,
     ),
+    "skscale-bayesian-power-postmean": Method(
+        _partial("bayesian", engine=dict(score_transform="power", threshold="posterior_mean")),
+        "skscale bayesian, Yeo-Johnson transform + posterior-mean EI threshold",
+        _bayesian_missing, in_full=False,
+    ),
     # The defaults again, at this commit: the stored skscale-bayesian runs
     # predate later engine commits, so the switches are also compared with this.
     "skscale-bayesian-rerun": Method(
