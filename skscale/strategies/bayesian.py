@@ -163,6 +163,7 @@ class BayesianStrategy(Strategy):
             raise ValueError(f"threshold must be one of {THRESHOLDS}, got {threshold!r}.")
         self.score_transform = score_transform
         self.threshold = threshold
+        self._cached_targets = None  # (observations seen, targets per sub-space)
         space.require_bounds("bayesian")
         self._models = [_SubspaceModel(sub) for sub in space.subspaces]
         self._pending = []  # (model index, unit-cube point) asked, not yet told
@@ -287,8 +288,14 @@ class BayesianStrategy(Strategy):
         """
         if self.score_transform is None:
             return [transform_scores(m.y, None) for m in self._models]
-        z = transform_scores(np.concatenate([m.y for m in self._models]), self.score_transform)
-        return np.split(z, np.cumsum([len(m.y) for m in self._models])[:-1])
+        # Observations are only ever added, so their count identifies the data;
+        # cached because the power transform's fit costs milliseconds.
+        n_seen = sum(len(m.y) for m in self._models)
+        if self._cached_targets is None or self._cached_targets[0] != n_seen:
+            z = transform_scores(np.concatenate([m.y for m in self._models]), self.score_transform)
+            split = np.split(z, np.cumsum([len(m.y) for m in self._models])[:-1])
+            self._cached_targets = (n_seen, split)
+        return self._cached_targets[1]
 
     def _n_seen(self, i):
         """What a fitted model's data depend on: its own observations, or
