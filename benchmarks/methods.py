@@ -79,12 +79,28 @@ def as_categorical(space):
     return out
 
 
-def _skscale(
-    task, n_iter, seed, n_jobs=1, *, strategy, linear=False, categorical=False, batch_size=None
-):
+class _EngineSearchCV(ScaledSearchCV):
+    """ScaledSearchCV whose strategy also gets ``engine`` options (the Bayesian
+    strategy's ablation switches, which are not public search parameters)."""
+
+    engine = {}
+
+    def _strategy_options(self):
+        return {**super()._strategy_options(), **self.engine}
+
+
+def _engine_search(engine):
+    """A search class whose strategy gets ``engine``; ScaledSearchCV if none."""
+    if not engine:
+        return ScaledSearchCV
+    return type("EngineSearchCV", (_EngineSearchCV,), {"engine": dict(engine)})
+
+
+def _skscale(task, n_iter, seed, n_jobs=1, *, strategy, linear=False, categorical=False,
+             batch_size=None, engine=None):
     space = linearized(task.space) if linear else task.space
     space = as_categorical(space) if categorical else space
-    search = _fit_search(ScaledSearchCV, task, space, seed, n_jobs, strategy=strategy,
+    search = _fit_search(_engine_search(engine), task, space, seed, n_jobs, strategy=strategy,
                          n_iter=n_iter, batch_size=batch_size)
     result = _from_cv_results(search.cv_results_)
     if hasattr(search, "warping_"):
@@ -215,6 +231,38 @@ METHODS = {
     "skscale-bayesian-b4": Method(
         _partial("bayesian", batch_size=4), "ScaledSearchCV(strategy='bayesian', batch_size=4)",
         _bayesian_missing,
+    ),
+    # Issue 10's engine switches, one at a time and together (defaults: off).
+    "skscale-bayesian-rank": Method(
+        _partial("bayesian", engine=dict(score_transform="rank")),
+        "skscale bayesian, rank (Gaussian-quantile) transform of the scores",
+        _bayesian_missing, in_full=False,
+    ),
+    "skscale-bayesian-power": Method(
+        _partial("bayesian", engine=dict(score_transform="power")),
+        "skscale bayesian, Yeo-Johnson transform of the scores",
+        _bayesian_missing, in_full=False,
+    ),
+    "skscale-bayesian-postmean": Method(
+        _partial("bayesian", engine=dict(threshold="posterior_mean")),
+        "skscale bayesian, EI threshold = max posterior mean at observed points",
+        _bayesian_missing, in_full=False,
+    ),
+    "skscale-bayesian-rank-postmean": Method(
+        _partial("bayesian", engine=dict(score_transform="rank", threshold="posterior_mean")),
+        "skscale bayesian, rank transform + posterior-mean EI threshold",
+        _bayesian_missing, in_full=False,
+    ),
+    "skscale-bayesian-power-postmean": Method(
+        _partial("bayesian", engine=dict(score_transform="power", threshold="posterior_mean")),
+        "skscale bayesian, Yeo-Johnson transform + posterior-mean EI threshold",
+        _bayesian_missing, in_full=False,
+    ),
+    # The defaults again, at this commit: the stored skscale-bayesian runs
+    # predate later engine commits, so the switches are also compared with this.
+    "skscale-bayesian-rerun": Method(
+        _partial("bayesian"), "ScaledSearchCV(strategy='bayesian'), re-run at the engine-v2 "
+        "commit", _bayesian_missing, in_full=False,
     ),
     "skscale-random-linear": Method(
         _partial("random", linear=True), "skscale random, every range forced to linear",

@@ -394,7 +394,7 @@ class ScaledSearchCV(BaseSearchCV):
             # A continued search must not draw the candidates of the first fit again.
             rng = np.random.RandomState([self.random_state, len(earlier["params"])])
         self.batch_size_ = self._resolve_batch_size(STRATEGIES[self.strategy].sequential)
-        options = dict(grid_points=self.grid_points, batch_size=self.batch_size_)
+        options = self._strategy_options()
         if self.resource is None:
             return space, STRATEGIES[self.strategy](space, self.n_iter, rng, **options)
         resource = resolve_resource(self, space, *self._fit_data, rng)
@@ -410,6 +410,10 @@ class ScaledSearchCV(BaseSearchCV):
             **options,
         )
         return space, strategy
+
+    def _strategy_options(self):
+        """Keyword options of the strategy (a hook: benchmarks add engine switches)."""
+        return dict(grid_points=self.grid_points, batch_size=self.batch_size_)
 
     def _resolve_batch_size(self, sequential):
         """``batch_size``, with ``"auto"`` turned into the round size that keeps

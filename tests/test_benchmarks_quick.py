@@ -99,3 +99,16 @@ def test_list_task_translates_for_every_method():
     assert linearized(space)["C"] == Ordinal(space["C"], scaling="linear")
     pytest.importorskip("optuna")
     assert list(optuna_space(space)["C"].choices) == space["C"]
+
+
+def test_engine_switch_methods_reach_the_strategy():
+    from benchmarks.methods import METHODS, _engine_search
+
+    # Same search, same seed: only the switch differs, so the proposals do.
+    default = run_one("branin-2d", "skscale-bayesian", 10, seed=0)["params"]
+    switched = run_one("branin-2d", "skscale-bayesian-rank-postmean", 10, seed=0)["params"]
+    assert default[:4] == switched[:4] and default != switched
+    assert not METHODS["skscale-bayesian-rank-postmean"].in_full
+    search = _engine_search({"threshold": "best"})(estimator=None, param_distributions={})
+    search.batch_size_ = None
+    assert search._strategy_options()["threshold"] == "best"

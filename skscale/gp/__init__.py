@@ -12,6 +12,13 @@ from .acquisition import (
 from .kernel import matern52, matern52_grad_input, matern52_grad_params
 from .model import GaussianProcess, GPParams, negative_log_posterior
 from .optimize import maximize_acquisition
+from .transform import (
+    SCORE_TRANSFORMS,
+    fill_failed,
+    power_transform,
+    rank_transform,
+    transform_scores,
+)
 from .warping import (
     WARP_LOWER,
     WARP_PRIOR_SCALE,
@@ -23,12 +30,14 @@ from .warping import (
 
 __all__ = [
     "GPParams",
+    "SCORE_TRANSFORMS",
     "GaussianProcess",
     "LogExpectedImprovement",
     "WARP_LOWER",
     "WARP_PRIOR_SCALE",
     "WARP_UPPER",
     "expected_improvement",
+    "fill_failed",
     "kumaraswamy_cdf",
     "kumaraswamy_grad_input",
     "kumaraswamy_grad_params",
@@ -38,4 +47,7 @@ __all__ = [
     "matern52_grad_params",
     "maximize_acquisition",
     "negative_log_posterior",
+    "power_transform",
+    "rank_transform",
+    "transform_scores",
 ]

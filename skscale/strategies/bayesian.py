@@ -17,7 +17,14 @@ from typing import NamedTuple
 import numpy as np
 from scipy.stats import qmc
 
-from ..gp import GaussianProcess, LogExpectedImprovement, kumaraswamy_cdf, maximize_acquisition
+from ..gp import (
+    SCORE_TRANSFORMS,
+    GaussianProcess,
+    LogExpectedImprovement,
+    kumaraswamy_cdf,
+    maximize_acquisition,
+    transform_scores,
+)
 from .base import Strategy
 
 N_RANDOM_CANDIDATES = 1000  # random points scored per proposal and sub-space
@@ -25,6 +32,7 @@ N_LOCAL_CANDIDATES = 200  # points drawn around the best results
 LOCAL_SCALE = 0.05  # spread of those points, in unit-cube coordinates
 N_POLISH = 3  # best candidates polished by L-BFGS-B
 ENUMERATE_LIMIT = 5000  # discrete sub-spaces up to this size are scored exhaustively
+THRESHOLDS = ("observed", "posterior_mean")
 
 
 class Warping(NamedTuple):
@@ -87,7 +95,7 @@ class _SubspaceModel:
         self.y = np.empty(0)
         self.gp = None
         self.theta = None  # warm start for the next fit
-        self.fitted_on = -1  # number of observations the model has seen
+        self.fitted_on = -1  # observations the model has seen (of the search, if global)
         self.enumerated = subspace.enumerate_points(ENUMERATE_LIMIT)
 
     def add(self, u, score):
@@ -106,6 +114,18 @@ class BayesianStrategy(Strategy):
     random_state : RandomState
     batch_size : int or None
         Unused here (the search asks for batches); accepted for symmetry.
+    score_transform : {None, "rank", "power"}, default None
+        Transform of the scores before the models see them. None: the
+        scores as they are. ``"rank"``: Gaussian quantiles of their ranks
+        (:func:`skscale.gp.rank_transform`). ``"power"``: a Yeo-Johnson
+        transform (:func:`skscale.gp.power_transform`). A transform is
+        computed over the observations of every sub-space together, so
+        that their models stay comparable.
+    threshold : {"observed", "posterior_mean"}, default "observed"
+        The incumbent expected improvement is measured against, in the
+        models' target units: the best observed (transformed) score, or the
+        largest posterior mean of a model at its observed points (less
+        fooled by one lucky, noisy score). ``best_params_`` is unaffected.
 
     Notes
     -----
@@ -133,8 +153,19 @@ class BayesianStrategy(Strategy):
 
     sequential = True
 
-    def __init__(self, space, n_iter, random_state, **options):
+    def __init__(
+        self, space, n_iter, random_state, *, score_transform=None, threshold="observed", **options
+    ):
         super().__init__(space, n_iter, random_state)
+        if score_transform not in SCORE_TRANSFORMS:
+            raise ValueError(
+                f"score_transform must be one of {SCORE_TRANSFORMS}, got {score_transform!r}."
+            )
+        if threshold not in THRESHOLDS:
+            raise ValueError(f"threshold must be one of {THRESHOLDS}, got {threshold!r}.")
+        self.score_transform = score_transform
+        self.threshold = threshold
+        self._cached_targets = None  # (observations seen, targets per sub-space)
         space.require_bounds("bayesian")
         self._models = [_SubspaceModel(sub) for sub in space.subspaces]
         self._pending = []  # (model index, unit-cube point) asked, not yet told
@@ -235,7 +266,45 @@ class BayesianStrategy(Strategy):
     def _incumbent(self):
         scores = np.concatenate([m.y for m in self._models])
         finite = scores[np.isfinite(scores)]
-        return float(finite.max()) if finite.size else None
+        if self.score_transform is None and self.threshold == "observed":
+            return float(finite.max()) if finite.size else None
+        if not finite.size:
+            return None
+        best = -np.inf
+        for i, (model, targets) in enumerate(zip(self._models, self._targets(), strict=True)):
+            if not len(targets):
+                continue
+            if self.threshold == "posterior_mean" and len(model.y) >= 2:
+                try:
+                    targets = self._fit(i).predict(model.X)[0]
+                except (np.linalg.LinAlgError, RuntimeError, ValueError):
+                    pass  # _maximize warns; the observed targets stand in
+            best = max(best, float(targets.max()))
+        return best
+
+    def _targets(self):
+        """The targets of each sub-space's model, in the models' units.
+
+        Without a transform, each sub-space fills its failures with its own
+        worst finite score (as always); a transform is global.
+        """
+        if self.score_transform is None:
+            return [transform_scores(m.y, None) for m in self._models]
+        # Observations are only ever added, so their count identifies the data;
+        # cached because the power transform's fit costs milliseconds.
+        n_seen = sum(len(m.y) for m in self._models)
+        if self._cached_targets is None or self._cached_targets[0] != n_seen:
+            z = transform_scores(np.concatenate([m.y for m in self._models]), self.score_transform)
+            split = np.split(z, np.cumsum([len(m.y) for m in self._models])[:-1])
+            self._cached_targets = (n_seen, split)
+        return self._cached_targets[1]
+
+    def _n_seen(self, i):
+        """What a fitted model's data depend on: its own observations, or
+        every observation of the search when the transform is global."""
+        if self.score_transform is None:
+            return len(self._models[i].y)
+        return sum(len(m.y) for m in self._models)
 
     def _random_point(self, i):
         model = self._models[i]
@@ -250,14 +319,12 @@ class BayesianStrategy(Strategy):
     def _fit(self, i):
         """The model of sub-space ``i``, refitted if new results came in."""
         model = self._models[i]
-        if model.fitted_on != len(model.y):
-            y = model.y.copy()
-            finite = np.isfinite(y)
-            y[~finite] = y[finite].min() if finite.any() else 0.0
+        if model.fitted_on != self._n_seen(i):
+            y = self._targets()[i]
             gp = GaussianProcess(model.subspace.warp_mask, random_state=self._seed())
             model.gp = gp.fit(model.X, y, warm_start=model.theta)
             model.theta = model.gp.hyperparameter_vector_
-            model.fitted_on = len(model.y)
+            model.fitted_on = self._n_seen(i)
         return model.gp
 
     def _maximize(self, i, incumbent):
