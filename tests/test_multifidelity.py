@@ -243,7 +243,7 @@ def test_ctrl_c_keeps_the_rows_so_far():
     assert search.best_params_["budget"] == 3
 
 
-def test_verbose_and_callbacks(capsys):
+def test_verbose_and_callbacks(capsys, task_recorder):
     search = toy_search(verbose=1, n_iter=3).fit(X_DUMMY)
     out = capsys.readouterr().out
     # One progress line per round; a successive-halving rung is one round at least.
@@ -253,28 +253,13 @@ def test_verbose_and_callbacks(capsys):
     if not hasattr(ScaledSearchCV, "set_callbacks"):
         return
 
-    class Recorder:
-        def __init__(self):
-            self.begun = []
-
-        def setup(self, estimator, context):
-            pass
-
-        def teardown(self, estimator, context):
-            pass
-
-        def on_fit_task_begin(self, estimator, context, **kwargs):
-            self.begun.append(context.task_name)
-
-        def on_fit_task_end(self, estimator, context, **kwargs):
-            return False
-
-    recorder = Recorder()
+    recorder = task_recorder()
     for strategy in ("random", "bayesian"):
         fitted = toy_search(strategy=strategy, n_iter=3)
         fitted.set_callbacks(recorder)
         fitted.fit(X_DUMMY)
-    assert recorder.begun.count("search") == 2 and recorder.begun.count("round") > 4
+    names = [name for name, _ in recorder.begun]
+    assert names.count("search") == 2 and names.count("round") > 4
 
 
 def test_failed_rounds_are_rows_with_their_resource():

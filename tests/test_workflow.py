@@ -197,26 +197,6 @@ def test_bad_warm_start(warm_start, error, message):
         search(warm_start=warm_start).fit(X_DUMMY)
 
 
-class TaskRecorder:
-    """A scikit-learn callback that records the task tree: (task, parent task)."""
-
-    def __init__(self):
-        self.begun = []
-
-    def setup(self, estimator, context):
-        pass
-
-    def teardown(self, estimator, context):
-        pass
-
-    def on_fit_task_begin(self, estimator, context, **kwargs):
-        parent = getattr(getattr(context, "parent", None), "task_name", None)
-        self.begun.append((context.task_name, parent))
-
-    def on_fit_task_end(self, estimator, context, **kwargs):
-        return False
-
-
 needs_callbacks = pytest.mark.skipif(
     not hasattr(ScaledSearchCV, "set_callbacks"),
     reason="scikit-learn < 1.9 has no estimator callbacks (set_callbacks)",
@@ -224,8 +204,8 @@ needs_callbacks = pytest.mark.skipif(
 
 
 @needs_callbacks
-def test_sklearn_callbacks_see_search_and_rounds():
-    recorder = TaskRecorder()
+def test_sklearn_callbacks_see_search_and_rounds(task_recorder):
+    recorder = task_recorder()
     fitted = search(n_iter=4, batch_size=2)
     fitted.set_callbacks(recorder)
     fitted.fit(X_DUMMY)
@@ -237,10 +217,10 @@ def test_sklearn_callbacks_see_search_and_rounds():
 
 @needs_callbacks
 @pytest.mark.parametrize("strategy", ["random", "grid"])
-def test_one_round_search_has_sklearns_task_tree(strategy):
+def test_one_round_search_has_sklearns_task_tree(strategy, task_recorder):
     from sklearn.model_selection import GridSearchCV, RandomizedSearchCV
 
-    ours, theirs = TaskRecorder(), TaskRecorder()
+    ours, theirs = task_recorder(), task_recorder()
     fitted = search(strategy=strategy, n_iter=4, param_distributions={"x": [0.1, 0.2, 0.3, 0.4]})
     fitted.set_callbacks(ours).fit(X_DUMMY)
     sklearn_class = GridSearchCV if strategy == "grid" else RandomizedSearchCV
