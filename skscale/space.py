@@ -33,7 +33,6 @@ from .ranges import (
     _Choices,
     _NumericRange,
     _Range,
-    is_real_number,
 )
 
 
@@ -83,18 +82,21 @@ def _as_dimension(where, name, value):
             f"{where} is an empty list; give at least one choice. (Parameter grid for "
             f"parameter {name!r} need to be a non-empty sequence, got: {value})"
         )
-    return Ordinal(values) if _ordered_numbers(values) else Categorical(values)
+    return _as_choices(values)
 
 
-def _ordered_numbers(values):
-    """True when a list of choices is numbers that an ``Ordinal`` can hold:
-    at least two, all finite reals (not bools), no two equal."""
-    try:
-        if len(values) < 2 or not all(is_real_number(v) and math.isfinite(v) for v in values):
-            return False
-    except OverflowError:  # an int too large for a float
-        return False
-    return len(np.unique(np.array(values, dtype=np.float64))) == len(values)
+def _as_choices(values):
+    """An ``Ordinal`` when a list of choices is at least two values that an
+    ``Ordinal`` accepts (distinct finite reals, not bools); else a ``Categorical``.
+
+    ``Ordinal`` itself is the one judge of what it accepts.
+    """
+    if len(values) >= 2:
+        try:
+            return Ordinal(values)
+        except (TypeError, ValueError):
+            pass
+    return Categorical(values)
 
 
 class Subspace:
