@@ -215,6 +215,16 @@ class Method:
     in_full: bool = True
 
 
+# The engine options that give skscale 0.1's Bayesian engine (the defaults
+# before issue 10); the switches below are measured against it.
+_V1 = dict(score_transform=None, threshold="observed", discrete_search=False)
+
+
+def _v1(**changes):
+    """skscale 0.1's engine with ``changes``."""
+    return {**_V1, **changes}
+
+
 def _partial(strategy, **options):
     def run(task, n_iter, seed, n_jobs=1):
         return _skscale(task, n_iter, seed, n_jobs, strategy=strategy, **options)
@@ -232,37 +242,52 @@ METHODS = {
         _partial("bayesian", batch_size=4), "ScaledSearchCV(strategy='bayesian', batch_size=4)",
         _bayesian_missing,
     ),
-    # Issue 10's engine switches, one at a time and together (defaults: off).
+    # The ablation of the engine-v2 defaults (power transform of the scores,
+    # discrete coordinate search, learned warping): each turned off in turn,
+    # and all of v2's changes off (the engine of skscale 0.1).
+    "skscale-bayesian-no-power": Method(
+        _partial("bayesian", engine=dict(score_transform=None)),
+        "skscale bayesian without the power transform of the scores", _bayesian_missing,
+    ),
+    "skscale-bayesian-no-discrete": Method(
+        _partial("bayesian", engine=dict(discrete_search=False)),
+        "skscale bayesian without the discrete coordinate search (rounding only)",
+        _bayesian_missing,
+    ),
+    "skscale-bayesian-no-warping": Method(
+        _partial("bayesian", engine=dict(warping=False)),
+        "skscale bayesian without the learned input warping", _bayesian_missing,
+    ),
+    "skscale-bayesian-v1": Method(
+        _partial("bayesian", engine=_V1),
+        "the engine of skscale 0.1 (no score transform, no discrete search)", _bayesian_missing,
+    ),
+    # Issue 10's first switches, one at a time and together (measured with
+    # v1's engine otherwise; results/engine_v2.md).
     "skscale-bayesian-rank": Method(
-        _partial("bayesian", engine=dict(score_transform="rank")),
+        _partial("bayesian", engine=_v1(score_transform="rank")),
         "skscale bayesian, rank (Gaussian-quantile) transform of the scores",
         _bayesian_missing, in_full=False,
     ),
     "skscale-bayesian-power": Method(
-        _partial("bayesian", engine=dict(score_transform="power")),
+        _partial("bayesian", engine=_v1(score_transform="power")),
         "skscale bayesian, Yeo-Johnson transform of the scores",
         _bayesian_missing, in_full=False,
     ),
     "skscale-bayesian-postmean": Method(
-        _partial("bayesian", engine=dict(threshold="posterior_mean")),
+        _partial("bayesian", engine=_v1(threshold="posterior_mean")),
         "skscale bayesian, EI threshold = max posterior mean at observed points",
         _bayesian_missing, in_full=False,
     ),
     "skscale-bayesian-rank-postmean": Method(
-        _partial("bayesian", engine=dict(score_transform="rank", threshold="posterior_mean")),
+        _partial("bayesian", engine=_v1(score_transform="rank", threshold="posterior_mean")),
         "skscale bayesian, rank transform + posterior-mean EI threshold",
         _bayesian_missing, in_full=False,
     ),
     "skscale-bayesian-power-postmean": Method(
-        _partial("bayesian", engine=dict(score_transform="power", threshold="posterior_mean")),
+        _partial("bayesian", engine=_v1(score_transform="power", threshold="posterior_mean")),
         "skscale bayesian, Yeo-Johnson transform + posterior-mean EI threshold",
         _bayesian_missing, in_full=False,
-    ),
-    # The defaults again, at this commit: the stored skscale-bayesian runs
-    # predate later engine commits, so the switches are also compared with this.
-    "skscale-bayesian-rerun": Method(
-        _partial("bayesian"), "ScaledSearchCV(strategy='bayesian'), re-run at the engine-v2 "
-        "commit", _bayesian_missing, in_full=False,
     ),
     "skscale-random-linear": Method(
         _partial("random", linear=True), "skscale random, every range forced to linear",

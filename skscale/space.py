@@ -35,6 +35,8 @@ from .ranges import (
     _Range,
 )
 
+DISCRETE_OPTIONS_LIMIT = 128  # values of a wide integer range tried by discrete searches
+
 
 def _from_scipy(dist):
     """The range equivalent to a frozen scipy distribution, or None."""
@@ -235,6 +237,43 @@ class Subspace:
             else:
                 U[:, cols.start] = np.clip(U[:, cols.start], 0.0, 1.0)
         return U
+
+    def discrete_options(self, limit=DISCRETE_OPTIONS_LIMIT):
+        """The valid encodings of each discrete parameter, for searches that
+        change one parameter at a time.
+
+        Parameters
+        ----------
+        limit : int
+            An integer range with more values offers this many, evenly
+            spaced on its scaled axis (ends included).
+
+        Returns
+        -------
+        options : list of (slice, ndarray of shape (n_values, width))
+            One entry per modelled ``Integer``, ``Ordinal`` or
+            ``Categorical`` parameter: its columns and every valid value of
+            those columns (one-hot rows for a categorical).
+        """
+        options = []
+        for name in self.modelled:
+            dim, cols = self.dims[name], self._columns[name]
+            if isinstance(dim, Categorical):
+                values = np.eye(len(dim))
+            elif isinstance(dim, Ordinal):
+                values = np.unique(dim.snap(dim.to_unit([float(v) for v in dim.values])))[:, None]
+            elif isinstance(dim, Integer):
+                n_values = dim.high - dim.low + 1
+                ints = (
+                    np.arange(dim.low, dim.high + 1)
+                    if n_values <= limit
+                    else np.unique(dim.from_unit(np.linspace(0.0, 1.0, limit)))
+                )
+                values = np.unique(dim.to_unit(ints))[:, None]
+            else:
+                continue
+            options.append((cols, values))
+        return options
 
     def from_uniform(self, v):
         """Candidate from one uniform number per modelled parameter, shape (len(modelled),).

@@ -13,8 +13,12 @@ method has reached, kept in ``results/reference.json``.
 from functools import cache, partial
 
 from sklearn import datasets
-from sklearn.ensemble import AdaBoostClassifier
-from sklearn.linear_model import ElasticNet, LogisticRegression
+from sklearn.ensemble import (
+    AdaBoostClassifier,
+    HistGradientBoostingClassifier,
+    RandomForestClassifier,
+)
+from sklearn.linear_model import ElasticNet, LogisticRegression, SGDClassifier
 from sklearn.model_selection import KFold, StratifiedKFold, train_test_split
 from sklearn.neighbors import KNeighborsClassifier
 from sklearn.neural_network import MLPClassifier
@@ -126,6 +130,45 @@ def real_tasks():
                 "C": [1e-4, 1e-3, 1e-2, 1e-1, 1, 10, 100, 1e3, 1e4],
                 "l1_ratio": [0, 0.1, 0.25, 0.5, 0.75, 0.9, 1],
                 "class_weight": [None, "balanced"],
+            },
+        ),
+        # Mixed spaces of higher dimension, several integers and categoricals.
+        _classification(
+            "hgb-breast_cancer", "breast_cancer",
+            partial(HistGradientBoostingClassifier, max_iter=30, early_stopping=False,
+                    random_state=SEED),
+            {
+                "learning_rate": Continuous(1e-3, 1.0, scaling="log"),
+                "max_leaf_nodes": Integer(2, 64, scaling="log"),
+                "min_samples_leaf": Integer(1, 100, scaling="log"),
+                "l2_regularization": Continuous(1e-6, 10.0, scaling="log"),
+                "max_features": Continuous(0.1, 1.0, scaling="linear"),
+                # None (leaves alone limit the trees) or a depth cap: a list users
+                # write as such, mixed types, hence categorical.
+                "max_depth": Categorical([None, 2, 4, 8]),
+            },
+        ),
+        _classification(
+            "rf-breast_cancer", "breast_cancer",
+            partial(RandomForestClassifier, n_estimators=16, random_state=SEED),
+            {
+                "max_features": Categorical(["sqrt", "log2", None, 0.5]),
+                "max_depth": Integer(1, 16, scaling="linear"),
+                "min_samples_leaf": Integer(1, 32, scaling="log"),
+                "criterion": Categorical(["gini", "entropy"]),
+                "bootstrap": Categorical([True, False]),
+            },
+        ),
+        # Ten epochs of SGD (tol=None: always ten): the penalty decides what
+        # alpha and l1_ratio mean.
+        _classification(
+            "sgd-digits", "digits",
+            partial(SGDClassifier, max_iter=10, tol=None, random_state=SEED),
+            {
+                "loss": Categorical(["hinge", "log_loss", "modified_huber"]),
+                "penalty": Categorical(["l2", "l1", "elasticnet"]),
+                "alpha": Continuous(1e-7, 1e-1, scaling="log"),
+                "l1_ratio": Continuous(0.0, 1.0, scaling="linear"),
             },
         ),
     ]

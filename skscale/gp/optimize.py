@@ -4,7 +4,11 @@ Strategy: score caller-supplied feasible candidates in one vectorised
 call, polish the best few jointly with L-BFGS-B over the continuous
 dimensions, snap the polished points back onto the feasible set with the
 caller's projection, re-score them, and return the best point that is not
-excluded.
+excluded. When the caller names the discrete parameters, the best few
+points then get a coordinate search over them: each discrete parameter in
+turn takes every valid value (the others fixed) and keeps the best, then
+the continuous columns are polished again. Rounding a relaxed optimum
+misses optima of integer and categorical parameters that this finds.
 
 Variables and shapes
 --------------------
@@ -19,6 +23,8 @@ polish_mask : (d,) bool
     Dimensions moved by the polish; the others stay at the start's value.
 exclude : (k, d) float64
     Points that must not be returned (already evaluated or pending).
+discrete : list of (slice, (n_values, width) float64)
+    The columns of each discrete parameter and their valid values.
 starts : (s, d) float64
     The best ``s <= n_polish`` distinct candidates, polished together.
 """
@@ -33,6 +39,7 @@ EXCLUDE_TOL = 1e-9
 _POLISH_MAXITER = 30
 _POLISH_FTOL = 1e-6  # relative; log EI differences below this do not matter
 _CHUNK = 32  # rows per block in the vectorised exclusion check (usually 1 block)
+_N_SWEEPS = 3  # passes of the discrete coordinate search (it usually settles in 1-2)
 
 
 def _scores(acquisition, X):
@@ -103,6 +110,46 @@ def _forward_diff(acquisition, X, values, free, h=1e-7):
     return g
 
 
+def _excluded(points, exclude):
+    """Which rows of ``points`` lie within tolerance of a row of ``exclude``."""
+    if exclude is None or exclude.size == 0:
+        return np.zeros(len(points), dtype=bool)
+    dist = np.abs(points[:, None, :] - exclude[None, :, :]).max(axis=2, initial=0.0)
+    return dist.min(axis=1) <= EXCLUDE_TOL
+
+
+def _discrete_search(acquisition, X, discrete, exclude):
+    """Coordinate search of the discrete parameters from each row of ``X``.
+
+    Each parameter in turn is set to each of its valid values (the other
+    columns fixed); a row moves to the best value that is not excluded.
+    Passes repeat until no row moves.
+    """
+    X = X.copy()
+    s, d = X.shape
+    current = _scores(acquisition, X)
+    current[_excluded(X, exclude)] = -np.inf
+    for _ in range(_N_SWEEPS):
+        moved = False
+        for cols, values in discrete:
+            n = len(values)
+            trial = np.repeat(X, n, axis=0)
+            trial[:, cols] = np.tile(values, (s, 1))
+            v = _scores(acquisition, trial)
+            v[_excluded(trial, exclude)] = -np.inf
+            v = v.reshape(s, n)
+            j = np.argmax(v, axis=1)
+            best = v[np.arange(s), j]
+            better = best > current
+            if better.any():
+                X[better] = trial.reshape(s, n, d)[better, j[better]]
+                current[better] = best[better]
+                moved = True
+        if not moved:
+            break
+    return X
+
+
 def _first_allowed(points, exclude):
     """Index of the first row of ``points`` not within tolerance of ``exclude``."""
     if exclude is None or exclude.size == 0:
@@ -125,6 +172,7 @@ def maximize_acquisition(
     project=None,
     exclude=None,
     random_state=None,
+    discrete=None,
 ):
     """Find the (approximate) maximiser of an acquisition function.
 
@@ -148,6 +196,11 @@ def maximize_acquisition(
         of one of them is skipped in favour of the next best.
     random_state : None, int, numpy.random.Generator or RandomState
         Breaks ties between equal acquisition values (None means seed 0).
+    discrete : list of (slice, ndarray), optional
+        Each discrete parameter's columns and its valid values, shape
+        ``(n_values, width)`` (one-hot rows for a categorical). If given,
+        the ``n_polish`` best points also get a coordinate search over
+        these parameters, then a polish of the remaining free columns.
 
     Returns
     -------
@@ -158,11 +211,20 @@ def maximize_acquisition(
     """
     with single_threaded_blas():
         return _maximize(
-            acquisition, candidates, n_polish, polish_mask, project, exclude, random_state
+            acquisition,
+            candidates,
+            n_polish,
+            polish_mask,
+            project,
+            exclude,
+            random_state,
+            discrete,
         )
 
 
-def _maximize(acquisition, candidates, n_polish, polish_mask, project, exclude, random_state):
+def _maximize(
+    acquisition, candidates, n_polish, polish_mask, project, exclude, random_state, discrete
+):
     """Body of :func:`maximize_acquisition` (see there)."""
     C = np.atleast_2d(np.asarray(candidates, dtype=np.float64))
     if C.shape[0] == 0:
@@ -192,7 +254,33 @@ def _maximize(acquisition, candidates, n_polish, polish_mask, project, exclude, 
         pool, pool_values = pool[rank], pool_values[rank]
 
     ex = None if exclude is None else np.atleast_2d(np.asarray(exclude, dtype=np.float64))
+    if discrete and n_polish > 0:
+        pool, pool_values = _with_discrete_search(
+            acquisition, pool, pool_values, n_polish, free, discrete, project, ex
+        )
     i = _first_allowed(pool, ex)
     if i is None:
         return None
     return pool[i].copy(), float(pool_values[i])
+
+
+def _with_discrete_search(acquisition, pool, pool_values, n, free, discrete, project, exclude):
+    """The pool plus the results of a discrete search from its ``n`` best
+    distinct rows (each followed by a polish of the continuous columns),
+    sorted best first."""
+    _, first = np.unique(pool, axis=0, return_index=True)
+    starts = pool[np.sort(first)[:n]]
+    found = [_discrete_search(acquisition, starts, discrete, exclude)]
+    continuous = free.copy()
+    for cols, _ in discrete:
+        continuous[cols] = False
+    if continuous.any():
+        polished = _polish(acquisition, found[0], continuous)
+        if project is not None:
+            polished = np.asarray(project(polished), dtype=np.float64)
+        found.append(np.clip(polished, 0.0, 1.0))
+    found = np.vstack(found)
+    pool = np.vstack([found, pool])
+    pool_values = np.concatenate([_scores(acquisition, found), pool_values])
+    rank = np.argsort(-pool_values, kind="stable")
+    return pool[rank], pool_values[rank]

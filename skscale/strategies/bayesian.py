@@ -97,6 +97,8 @@ class _SubspaceModel:
         self.theta = None  # warm start for the next fit
         self.fitted_on = -1  # observations the model has seen (of the search, if global)
         self.enumerated = subspace.enumerate_points(ENUMERATE_LIMIT)
+        # Nothing to search when every point is scored anyway.
+        self.discrete = subspace.discrete_options() if self.enumerated is None else None
 
     def add(self, u, score):
         self.X = np.vstack([self.X, u])
@@ -114,7 +116,7 @@ class BayesianStrategy(Strategy):
     random_state : RandomState
     batch_size : int or None
         Unused here (the search asks for batches); accepted for symmetry.
-    score_transform : {None, "rank", "power"}, default None
+    score_transform : {None, "rank", "power"}, default "power"
         Transform of the scores before the models see them. None: the
         scores as they are. ``"rank"``: Gaussian quantiles of their ranks
         (:func:`skscale.gp.rank_transform`). ``"power"``: a Yeo-Johnson
@@ -126,6 +128,13 @@ class BayesianStrategy(Strategy):
         models' target units: the best observed (transformed) score, or the
         largest posterior mean of a model at its observed points (less
         fooled by one lucky, noisy score). ``best_params_`` is unaffected.
+    discrete_search : bool, default True
+        Whether proposals also get a coordinate search over the integer,
+        ordinal and categorical parameters (each tried at every valid value)
+        instead of only rounding a relaxed optimum.
+    warping : bool, default True
+        Whether the models learn a warping of each numeric column (off: the
+        scaled ranges as they are; an ablation switch).
 
     Notes
     -----
@@ -154,7 +163,16 @@ class BayesianStrategy(Strategy):
     sequential = True
 
     def __init__(
-        self, space, n_iter, random_state, *, score_transform=None, threshold="observed", **options
+        self,
+        space,
+        n_iter,
+        random_state,
+        *,
+        score_transform="power",
+        threshold="observed",
+        discrete_search=True,
+        warping=True,
+        **options,
     ):
         super().__init__(space, n_iter, random_state)
         if score_transform not in SCORE_TRANSFORMS:
@@ -165,6 +183,8 @@ class BayesianStrategy(Strategy):
             raise ValueError(f"threshold must be one of {THRESHOLDS}, got {threshold!r}.")
         self.score_transform = score_transform
         self.threshold = threshold
+        self.discrete_search = discrete_search
+        self.warping = warping
         self._cached_targets = None  # (observations seen, targets per sub-space)
         space.require_bounds("bayesian")
         self._models = [_SubspaceModel(sub) for sub in space.subspaces]
@@ -321,7 +341,8 @@ class BayesianStrategy(Strategy):
         model = self._models[i]
         if model.fitted_on != self._n_seen(i):
             y = self._targets()[i]
-            gp = GaussianProcess(model.subspace.warp_mask, random_state=self._seed())
+            warp_mask = model.subspace.warp_mask & self.warping
+            gp = GaussianProcess(warp_mask, random_state=self._seed())
             model.gp = gp.fit(model.X, y, warm_start=model.theta)
             model.theta = model.gp.hyperparameter_vector_
             model.fitted_on = self._n_seen(i)
@@ -352,6 +373,7 @@ class BayesianStrategy(Strategy):
             project=model.subspace.project,
             exclude=self._known_points(i),
             random_state=self._seed(),
+            discrete=model.discrete if self.discrete_search else None,
         )
 
     def _candidates(self, i):
