@@ -1,18 +1,18 @@
-"""Issue 10's engine switches against the current engine, from stored runs.
+"""Issue 10's first engine switches against skscale 0.1's engine, from stored runs.
 
     python benchmarks/engine_report.py                  # prints the markdown
-    python benchmarks/engine_report.py --out results/engine_v2.md
+    python benchmarks/engine_report.py --out results/engine_v2/engine_v2.md
 
-Every method of a task is restricted to the seeds of the re-run defaults
-(the protocol's R: 20 on real tasks, 50 on synthetic ones), so the stored
-runs count the same replications; a method still running has fewer (the table gives R as a
-range then). Replications are independent samples (a seed shares no
-randomness across methods), so unequal R is still a fair comparison.
-Columns per method: evaluations to match random search's mean best at N
-(as a fraction of N), mean best at N (regret for synthetic tasks, score for
-real ones) and the two-sided Mann-Whitney p-value against each baseline:
-the stored ``skscale-bayesian`` runs and ``skscale-bayesian-rerun`` (the
-same defaults re-run at the switches' commit).
+The switches (score transform, EI threshold) were measured one at a time
+on the 0.1 engine, before the engine-v2 defaults were chosen; their runs
+live in ``results/engine_v2/runs`` (they are not methods of the main
+summary), the 0.1 engine's (``skscale-bayesian-v1``) and random search's in
+``results/runs``. Every method of a task is restricted to the seeds of the
+0.1 engine's runs (the protocol's R: 20 on real tasks, 50 on synthetic
+ones). Columns per method: evaluations to match random search's mean best
+at N (as a fraction of N), mean best at N (regret for synthetic tasks,
+score for real ones) and the two-sided Mann-Whitney p-value against the 0.1
+engine.
 """
 
 import argparse
@@ -30,7 +30,7 @@ from benchmarks.metrics import group, optimum_of, rank_test, regret_curves, task
 from benchmarks.tasks import TASKS  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results"
-STORED, RERUN = "skscale-bayesian", "skscale-bayesian-rerun"
+RERUN = "skscale-bayesian-v1"  # the baseline: skscale 0.1's engine
 VARIANTS = [
     "skscale-bayesian-rank-postmean",
     "skscale-bayesian-rank",
@@ -44,18 +44,20 @@ def _fmt(value, spec=".3g"):
     return "-" if value is None or not np.isfinite(value) else format(value, spec)
 
 
-def compare(runs_dir, n_iter=64):
-    """Per task and method: R, to-match fraction, mean best at N, p-values."""
-    methods = {BASELINE, STORED, RERUN, *VARIANTS}
-    by_task = group(storage.load_runs(runs_dir, n_iter, TASKS, methods=methods))
+def compare(runs_dirs, n_iter=64):
+    """Per task and method: R, to-match fraction, mean best at N, p-value."""
+    methods = {BASELINE, RERUN, *VARIANTS}
+    runs = [r for d in runs_dirs for r in storage.load_runs(d, n_iter, TASKS, methods=methods)]
+    by_task = group(runs)
     reference = storage.load_reference(RESULTS / "reference.json")
     out = {}
     for name, by_method in by_task.items():
         present = [m for m in [RERUN, *VARIANTS] if m in by_method]
         if not present or BASELINE not in by_method:
             continue
-        base = RERUN if RERUN in by_method else STORED
-        seeds = {r["seed"] for r in by_method[base]}
+        if RERUN not in by_method:
+            continue
+        seeds = {r["seed"] for r in by_method[RERUN]}
         runs = {m: sorted((r for r in rs if r["seed"] in seeds), key=lambda r: r["seed"])
                 for m, rs in by_method.items()}
         optimum = optimum_of(TASKS[name], reference)
@@ -67,8 +69,7 @@ def compare(runs_dir, n_iter=64):
                 "to_match": None if table[m]["to_match"] is None
                 else table[m]["to_match"] / n_iter,
                 "final_mean": table[m]["final_mean"],
-                "p_stored": rank_test(final[STORED], final[m]) if STORED in final else None,
-                "p_rerun": rank_test(final[RERUN], final[m]) if RERUN in final else None,
+                "p_rerun": rank_test(final[RERUN], final[m]),
             }
             for m in runs
         }
@@ -76,7 +77,7 @@ def compare(runs_dir, n_iter=64):
 
 
 def markdown(results):
-    methods = [STORED, RERUN, *VARIANTS]
+    methods = [RERUN, *VARIANTS]
     methods = [m for m in methods if any(m in rows for rows in results.values())]
     lines = ["## Engine v2 switches (issue 10, items 1-2)", ""]
     lines += ["Evaluations to match random search's mean best at N, as a fraction of N "
@@ -95,9 +96,8 @@ def markdown(results):
         medians.append(_fmt(float(np.median(values)), ".2f") if values else "")
     lines.append("| **median** | | " + " | ".join(medians) + " |")
     lines += ["", "Mean best at N (regret for synthetic tasks, lower is better; score for "
-              "real ones, higher is better), with the Mann-Whitney p-value against the "
-              f"stored `{STORED}` / against `{RERUN}`; + / - : better / worse mean "
-              f"than `{RERUN}`.", ""]
+              "real ones, higher is better), with the Mann-Whitney p-value against "
+              f"`{RERUN}`; + / - : better / worse mean than `{RERUN}`.", ""]
     lines += ["| task | " + " | ".join(methods) + " |", "|---|" + "---|" * len(methods)]
     for task, rows in results.items():
         cells = []
@@ -106,9 +106,7 @@ def markdown(results):
                 cells.append("")
                 continue
             row = rows[m]
-            p = [_fmt(row[k], ".2g") for k in ("p_stored", "p_rerun")
-                 if row[k] is not None and not (m == STORED and k == "p_stored")
-                 and not (m == RERUN and k == "p_rerun")]
+            p = [] if m == RERUN else [_fmt(row["p_rerun"], ".2g")]
             sign = ""
             if m != RERUN and RERUN in rows and row["final_mean"] != rows[RERUN]["final_mean"]:
                 higher = row["final_mean"] > rows[RERUN]["final_mean"]
@@ -124,7 +122,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, help="write the markdown here")
     args = parser.parse_args(argv)
-    text = markdown(compare(RESULTS / "runs"))
+    text = markdown(compare([RESULTS / "runs", RESULTS / "engine_v2" / "runs"]))
     if args.out:
         args.out.write_text(text)
     print(text)

@@ -123,6 +123,60 @@ def _halving(task, seed):
     return _record(results["mean_test_score"], levels * train_fraction / task.max_resource, last)
 
 
+def _optuna_pruned(task, seed):
+    """optuna's TPE sampler with its Hyperband pruner, on the same levels.
+
+    Each trial is scored by cross-validation at the levels in turn (a fresh
+    fit per level, as skscale's and scikit-learn's halving searches do, so
+    cost is counted the same way) and reported to the pruner after each
+    one; a pruned trial stops there. Trials run until the multi-fidelity
+    budget is spent. For ``n_samples`` each training fold is subsampled to a
+    fixed random prefix of the level's size; test folds stay whole.
+    """
+    import optuna
+    from sklearn.base import clone
+
+    from benchmarks.methods import optuna_space
+    from skscale.fidelity import resource_levels
+
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    X, y = task.load_data()
+    levels = resource_levels(task.min_resource, task.max_resource, FACTOR)
+    rng = np.random.RandomState(seed)
+    splits = [(rng.permutation(train), test) for train, test in task.cv.split(X, y)]
+    study = optuna.create_study(
+        direction="maximize", sampler=optuna.samplers.TPESampler(seed=seed),
+        pruner=optuna.pruners.HyperbandPruner(
+            min_resource=levels[0], max_resource=levels[-1], reduction_factor=FACTOR),
+    )
+    distributions = optuna_space(task.space)
+    scores, cost, full, spent = [], [], [], 0.0
+    while spent < MF_BUDGET:
+        trial = study.ask(distributions)
+        for level in levels:
+            fold_scores = []
+            for train, test in splits:
+                est = clone(task.make_estimator()).set_params(**trial.params)
+                if task.resource == "n_samples":
+                    train = train[:level]
+                else:
+                    est.set_params(**{task.resource: level})
+                est.fit(X[train], y[train])
+                fold_scores.append(est.score(X[test], y[test]))
+            score = float(np.mean(fold_scores))
+            scores.append(score)
+            cost.append(level / task.max_resource)
+            full.append(level == levels[-1])
+            spent += level / task.max_resource
+            trial.report(score, level)
+            if trial.should_prune():
+                study.tell(trial, state=optuna.trial.TrialState.PRUNED)
+                break
+        else:
+            study.tell(trial, score)
+    return _record(scores, cost, full)
+
+
 METHODS = {
     "random-full": (lambda t, s: _full_fidelity(t, s, "random"),
                     f"ScaledSearchCV(strategy='random', n_iter={FULL_BUDGET})"),
@@ -136,6 +190,8 @@ METHODS = {
                     f"bayesian, resource, schedule='successive_halving', n_iter={MF_BUDGET}"),
     "bayesian-hyperband-joint": (_joint_model, "as bayesian-hyperband, but the model learns "
                                  "from every level with the resource as an input"),
+    "optuna-hyperband": (_optuna_pruned, "optuna TPE sampler + HyperbandPruner, same levels "
+                         "and factor, trials until the same budget is spent"),
     "sklearn-halving": (_halving, "sklearn HalvingRandomSearchCV, same levels and factor, "
                         "162 candidates (same budget)"),
 }

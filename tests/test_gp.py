@@ -372,3 +372,49 @@ def test_end_to_end_proposal_improves():
     x, value = maximize_acquisition(acq, rng.random((500, 2)), exclude=X)
     assert np.isfinite(value) and np.all((x >= 0) & (x <= 1))
     assert np.abs(X - x).max(axis=1).min() > 1e-9
+
+
+def _mixed(X):
+    """Continuous column 0 (best at 0.3) plus a 3-choice one-hot block (columns
+    1-3, choice 2 best) plus an integer column 4 on 5 levels (best at 0.75)."""
+    continuous = -((X[:, 0] - 0.3) ** 2)
+    choice = X[:, 1:4] @ np.array([0.0, 0.5, 2.0])
+    integer = -np.abs(X[:, 4] - 0.75)
+    return continuous + choice + integer
+
+
+MIXED_DISCRETE = [(slice(1, 4), np.eye(3)), (slice(4, 5), np.linspace(0, 1, 5)[:, None])]
+
+
+def _mixed_candidates(n, seed):
+    """Valid points that never use choice 2 nor the integer level 0.75."""
+    rng = np.random.default_rng(seed)
+    X = np.zeros((n, 5))
+    X[:, 0] = rng.random(n)
+    X[np.arange(n), 1 + rng.integers(0, 2, n)] = 1.0
+    X[:, 4] = rng.choice([0.0, 0.25, 1.0], n)
+    return X
+
+
+def test_discrete_search_finds_values_the_candidates_lack():
+    cand = _mixed_candidates(50, 0)
+    mask = [True, False, False, False, False]
+    x, _ = maximize_acquisition(_mixed, cand, polish_mask=mask, random_state=0)
+    assert x[3] == 0 and x[4] != 0.75  # rounding-only search stays where the candidates are
+    x, value = maximize_acquisition(
+        _mixed, cand, polish_mask=mask, random_state=0, discrete=MIXED_DISCRETE
+    )
+    np.testing.assert_allclose(x, [0.3, 0, 0, 1, 0.75], atol=1e-3)
+    assert value == pytest.approx(2.0, abs=1e-5)
+
+
+def test_discrete_search_skips_excluded_points():
+    cand = _mixed_candidates(50, 1)
+    cand[:, 0] = 0.3  # no continuous freedom: the best point is exactly excluded
+    best = np.array([0.3, 0, 0, 1, 0.75])
+    x, value = maximize_acquisition(
+        _mixed, cand, polish_mask=[False] * 5, exclude=best[None], discrete=MIXED_DISCRETE
+    )
+    # The next best: choice 2 at an integer level next to 0.75.
+    assert x[3] == 1 and x[4] in (0.5, 1.0)
+    assert value == pytest.approx(2.0 - 0.25)

@@ -138,3 +138,34 @@ def test_empty_dict_is_one_default_candidate():
     space = SearchSpace({})
     assert space.size == 1 and space.is_finite
     assert space.grid(10) == [{}]
+
+
+def test_discrete_options_list_every_valid_encoding():
+    space = SearchSpace(
+        {
+            "c": Continuous(0.1, 1.0),
+            "k": Integer(1, 4),
+            "wide": Integer(1, 10_000, scaling="log"),
+            "o": [0.01, 1, 0.1],
+            "cat": Categorical(["a", "b", "c"]),
+            "fixed": ["only"],
+        }
+    ).subspaces[0]
+    found = space.discrete_options(limit=16)
+    names = [n for n in space.modelled if not isinstance(space.dims[n], Continuous)]
+    assert len(found) == len(names) == 4
+    by_name = dict(zip(names, found, strict=True))
+    cols, values = by_name["cat"]
+    assert cols == slice(space.column("cat"), space.column("cat") + 3)
+    np.testing.assert_array_equal(values, np.eye(3))
+    # Every value of a narrow integer range, at its encoded position.
+    _, values = by_name["k"]
+    np.testing.assert_allclose(values[:, 0], space.dims["k"].to_unit(np.arange(1, 5)))
+    # A wide one: ``limit`` values at most, both ends included.
+    _, values = by_name["wide"]
+    ends = space.dims["wide"].to_unit(np.array([1, 10_000]))
+    assert len(values) <= 16
+    np.testing.assert_allclose([values.min(), values.max()], ends)
+    # Ordinal: its values' positions on the log axis, in order.
+    _, values = by_name["o"]
+    np.testing.assert_allclose(values[:, 0], [0.0, 0.5, 1.0])
