@@ -280,15 +280,16 @@ def write(out, runs, tasks, configs, cost, budget):
         budget_s = TARGET_RATIO * row["wall"]["random_s"]
         round_s = np.mean([r["bayes_s"] / -(-budget // batch) for r in focus.values()])
         n_rounds = int(budget_s // round_s)
-        evals = [r["evals"] for r in focus.values()]
+        evals = ", ".join("never" if r["evals"] is None else str(r["evals"])
+                          for r in focus.values())
         lines.append(
             f"- What the target asks at {TARGET_CONFIG}: {TARGET_RATIO} x random search's "
             f"{row['wall']['random_s']:.1f} s is {budget_s:.1f} s, the time of {n_rounds} "
             f"Bayesian rounds (about {round_s:.2f} s each: one fit's {cost:g} s plus the "
             f"proposal), that is {n_rounds * batch} evaluations, the first round holding the "
-            "initial design (d + 2 space-filling points, d the model's input columns); the mean best-so-far of the Bayesian search reaches the target "
-            "after " + ", ".join("never" if e is None else str(e) for e in evals)
-            + " evaluations on " + ", ".join(focus) + "."
+            "initial design (d + 2 space-filling points, d the model's input columns); the "
+            f"mean best-so-far of the Bayesian search reaches the target after {evals} "
+            f"evaluations on {', '.join(focus)}."
         )
     lines += ["", "![mean best regret against wall time](cluster.png)", ""]
     out.mkdir(parents=True, exist_ok=True)
