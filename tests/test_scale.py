@@ -261,49 +261,6 @@ def test_failed_block_update_falls_back_to_a_full_factorisation(monkeypatch):
     np.testing.assert_array_equal(new._L, full_factor(gp, np.vstack([X, X[:3] + 0.01])))
 
 
-def test_local_model_keeps_the_nearest_rows_and_predicts_alike_near_them():
-    gp, X, y = fitted_gp(n=200)
-    gp.update(X, y)  # 210 rows
-    start = np.array([[0.5, 0.5, 0.0]])
-    near = gp.local(start, 60)
-    assert near.X_train_.shape == (60, 3)
-    r2 = scaled_sq_dist(gp.warp(start), gp._Z, gp.params_.lengthscales)[0]
-    kept = np.isin(np.arange(210), np.flatnonzero(np.isin(gp.X_train_, near.X_train_).all(1)))
-    assert r2[kept].max() <= r2[~kept].min()
-    Xq = start + 0.02 * np.random.default_rng(4).standard_normal((10, 3))
-    Xq = np.clip(Xq, 0, 1)
-    (m1, v1), (m2, v2) = gp.predict(Xq), near.predict(Xq)
-    np.testing.assert_allclose(m2, m1, atol=0.05 * np.std(y))
-    np.testing.assert_allclose(v2, v1, rtol=0.5, atol=1e-3 * gp.y_std_**2)
-    # Two starts: the union of both neighbourhoods; few rows: the model itself.
-    assert gp.local(np.vstack([start, 1 - start]), 60).X_train_.shape[0] > 60
-    assert gp.local(start, 500) is gp
-
-
-def test_maximize_polishes_with_the_local_acquisition_and_scores_with_the_full_one():
-    from skscale.gp import maximize_acquisition
-
-    def full(X, return_grad=False):
-        v = -((X - 0.3) ** 2).sum(1)
-        return (v, -2 * (X - 0.3)) if return_grad else v
-
-    def shifted(X, return_grad=False):  # optimum at 0.32 instead of 0.3
-        v = -((X - 0.32) ** 2).sum(1)
-        return (v, -2 * (X - 0.32)) if return_grad else v
-
-    seen = []
-
-    def local(starts):
-        seen.append(starts.copy())
-        return shifted
-
-    C = 0.6 + 0.4 * np.random.default_rng(5).random((50, 2))  # far from the optima
-    x, value = maximize_acquisition(full, C, n_polish=2, local=local)
-    assert len(seen) == 1 and seen[0].shape == (2, 2)
-    np.testing.assert_allclose(x, [0.32, 0.32], atol=1e-4)  # polished on the stand-in
-    assert value == pytest.approx(full(x[None])[0])  # scored on the acquisition
-
-
 def test_fit_rows_fits_on_a_subset_and_conditions_on_everything():
     _, X, y = fitted_gp()
     rows = np.arange(0, 50, 2)

@@ -637,40 +637,6 @@ class GaussianProcess:
         return self.y_mean_ + s * mean, s * s * var, s * dmean, s * s * dvar
 
     @_single_threaded
-    def local(self, Xq, n_nearest):
-        """The model conditioned on the observations nearest ``Xq`` only.
-
-        A cheap stand-in near ``Xq`` on large data: same hyperparameters
-        and target scaling, the training rows reduced to the union of the
-        ``n_nearest`` nearest each query point (scaled distance of the
-        warped inputs), so that predictions there cost ``O(n_nearest**2)``
-        instead of ``O(n**2)``. Far observations barely move the posterior
-        near ``Xq``, so it is close there, not elsewhere.
-
-        Parameters
-        ----------
-        Xq : array_like, shape (s, d)
-            Points the model must describe.
-        n_nearest : int
-            Observations kept per point of ``Xq``.
-
-        Returns
-        -------
-        GaussianProcess
-            A new model (``self`` if it has no more than ``n_nearest`` rows).
-        """
-        n = self.X_train_.shape[0]
-        if n <= n_nearest:
-            return self
-        P = self.params_
-        Zq = self.warp(Xq)
-        r2 = scaled_sq_dist(Zq, self._Z, P.lengthscales)
-        rows = np.unique(np.argpartition(r2, n_nearest - 1, axis=1)[:, :n_nearest])
-        new = copy.copy(self)
-        new._set_state(self.hyperparameter_vector_, self.X_train_[rows], self._ys[rows])
-        return new
-
-    @_single_threaded
     def condition_on(self, X_pending, incremental=False):
         """Kriging believer: add pending points at their posterior mean.
 

@@ -39,7 +39,6 @@ SCALE_FROM = 200  # from here: refit schedule, incremental Cholesky updates
 REFIT_GROWTH = 1.15  # refit once the observations grew by 15% since the last fit
 SUBSET_FROM = 1000  # from here: hyperparameters fitted on a subset of the observations
 SUBSET_SIZE = 500  # rows of that subset: the best half, then a random sample of the rest
-LOCAL_POLISH_SIZE = 200  # from SUBSET_FROM: polish with a model of the nearest rows per start
 
 
 class Warping(NamedTuple):
@@ -178,11 +177,7 @@ class BayesianStrategy(Strategy):
         added the same way instead of refactorising the kernel matrix.
       - from ``SUBSET_FROM`` = 1000: the hyperparameters are fitted on
         ``SUBSET_SIZE`` = 500 observations (the best half, then a random
-        sample of the others), the model then conditioned on all of them;
-        and the L-BFGS-B polish of the acquisition uses a model of the
-        ``LOCAL_POLISH_SIZE`` = 200 observations nearest each start (the
-        polished points are scored with the full model before one is
-        chosen).
+        sample of the others), the model then conditioned on all of them.
     """
 
     sequential = True
@@ -416,12 +411,6 @@ class BayesianStrategy(Strategy):
         pending = [p for j, p in self._pending if j == i]
         if pending:
             gp = gp.condition_on(np.array(pending), incremental=len(model.y) >= SCALE_FROM)
-        local = None
-        if len(model.y) >= SUBSET_FROM:
-
-            def local(starts):
-                return LogExpectedImprovement(gp.local(starts, LOCAL_POLISH_SIZE), incumbent)
-
         return maximize_acquisition(
             LogExpectedImprovement(gp, incumbent),
             self._candidates(i),
@@ -431,7 +420,6 @@ class BayesianStrategy(Strategy):
             exclude=self._known_points(i),
             random_state=self._seed(),
             discrete=model.discrete if self.discrete_search else None,
-            local=local,
         )
 
     def _candidates(self, i):
