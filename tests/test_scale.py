@@ -3,6 +3,7 @@ hyperparameter fit on a subset, and proposals unchanged below the threshold."""
 
 import warnings
 
+import joblib
 import numpy as np
 import pytest
 from test_bayesian import X_DUMMY, Y_DUMMY, Objective, objective_search
@@ -348,7 +349,10 @@ def test_subset_fit_keeps_the_best_half(small_thresholds, monkeypatch):
 def test_scale_features_keep_determinism_and_distinct_proposals(small_thresholds):
     one = objective_search(n_jobs=1, batch_size=4, n_iter=40).fit(X_DUMMY, Y_DUMMY)
     two = objective_search(n_jobs=2, batch_size=4, n_iter=40).fit(X_DUMMY, Y_DUMMY)
+    with joblib.parallel_backend("threading", n_jobs=2):
+        threads = objective_search(batch_size=4, n_iter=40).fit(X_DUMMY, Y_DUMMY)
     assert one.cv_results_["params"] == two.cv_results_["params"]
+    assert one.cv_results_["params"] == threads.cv_results_["params"]
     keys = [(p["x"], p["y"]) for p in one.cv_results_["params"]]
     assert len(set(keys)) == 40
 

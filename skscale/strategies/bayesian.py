@@ -378,8 +378,8 @@ class BayesianStrategy(Strategy):
                 pass  # not positive definite at these hyperparameters: refit
         warp_mask = model.subspace.warp_mask & self.warping
         gp = GaussianProcess(warp_mask, random_state=self._seed())
-        rows = self._fit_rows(y) if n >= SUBSET_FROM else None
-        model.gp = gp.fit(model.X, y, warm_start=model.theta, fit_rows=rows)
+        subset = {"fit_rows": self._fit_rows(y)} if n >= SUBSET_FROM else {}
+        model.gp = gp.fit(model.X, y, warm_start=model.theta, **subset)
         model.theta = model.gp.hyperparameter_vector_
         model.fitted_on = self._n_seen(i)
         model.refitted_on = n
