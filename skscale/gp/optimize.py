@@ -173,7 +173,6 @@ def maximize_acquisition(
     exclude=None,
     random_state=None,
     discrete=None,
-    local=None,
 ):
     """Find the (approximate) maximiser of an acquisition function.
 
@@ -202,11 +201,6 @@ def maximize_acquisition(
         ``(n_values, width)`` (one-hot rows for a categorical). If given,
         the ``n_polish`` best points also get a coordinate search over
         these parameters, then a polish of the remaining free columns.
-    local : callable, optional
-        ``local(starts (s, d)) -> acquisition``: a cheaper stand-in of the
-        acquisition near ``starts`` (e.g. from a model of the nearest
-        observations), used to polish from them. Polished points are then
-        scored with ``acquisition`` itself like every other point.
 
     Returns
     -------
@@ -225,12 +219,11 @@ def maximize_acquisition(
             exclude,
             random_state,
             discrete,
-            local,
         )
 
 
 def _maximize(
-    acquisition, candidates, n_polish, polish_mask, project, exclude, random_state, discrete, local
+    acquisition, candidates, n_polish, polish_mask, project, exclude, random_state, discrete
 ):
     """Body of :func:`maximize_acquisition` (see there)."""
     C = np.atleast_2d(np.asarray(candidates, dtype=np.float64))
@@ -251,7 +244,7 @@ def _maximize(
 
     pool, pool_values = C[order], values[order]
     if top.size and free.any():
-        polished = _polish(_near(acquisition, local, C[top]), C[top], free)
+        polished = _polish(acquisition, C[top], free)
         if project is not None:
             polished = np.asarray(project(polished), dtype=np.float64)
         polished = np.clip(polished, 0.0, 1.0)
@@ -263,7 +256,7 @@ def _maximize(
     ex = None if exclude is None else np.atleast_2d(np.asarray(exclude, dtype=np.float64))
     if discrete and n_polish > 0:
         pool, pool_values = _with_discrete_search(
-            acquisition, pool, pool_values, n_polish, free, discrete, project, ex, local
+            acquisition, pool, pool_values, n_polish, free, discrete, project, ex
         )
     i = _first_allowed(pool, ex)
     if i is None:
@@ -271,14 +264,7 @@ def _maximize(
     return pool[i].copy(), float(pool_values[i])
 
 
-def _near(acquisition, local, starts):
-    """The acquisition to polish ``starts`` with."""
-    return acquisition if local is None else local(starts)
-
-
-def _with_discrete_search(
-    acquisition, pool, pool_values, n, free, discrete, project, exclude, local
-):
+def _with_discrete_search(acquisition, pool, pool_values, n, free, discrete, project, exclude):
     """The pool plus the results of a discrete search from its ``n`` best
     distinct rows (each followed by a polish of the continuous columns),
     sorted best first."""
@@ -289,7 +275,7 @@ def _with_discrete_search(
     for cols, _ in discrete:
         continuous[cols] = False
     if continuous.any():
-        polished = _polish(_near(acquisition, local, found[0]), found[0], continuous)
+        polished = _polish(acquisition, found[0], continuous)
         if project is not None:
             polished = np.asarray(project(polished), dtype=np.float64)
         found.append(np.clip(polished, 0.0, 1.0))
