@@ -163,7 +163,8 @@ def write_summary(path, *, tables, tasks, methods, n_iter, info):
     info : dict
         ``skipped`` {method: reason}, ``reference`` {task: entry},
         ``reference_changes`` [str], ``overhead`` {optimiser: {n: s} or reason},
-        ``walltime`` (task, {method: {n_jobs: s}}) or None, ``elapsed`` seconds,
+        ``walltime`` (task, {method: {n_jobs: s}}) or None, ``batch`` (the
+        result of ``timing.batch_overhead``) or None, ``elapsed`` seconds,
         ``figures`` [file names], ``mode`` str, ``n_runs``, ``wall`` and ``cpu``: the
         number of searches summarised and their summed wall and CPU seconds.
     """
@@ -275,6 +276,11 @@ def write_summary(path, *, tables, tasks, methods, n_iter, info):
                 "Time of telling one result and asking the next candidate, with n observations "
                 "already told (cheap synthetic scores; no model training in it).", "",
                 _table(["optimiser", *[f"n={n}" for n in sizes]], rows)]
+        batch = info.get("batch") or {}
+        if "seconds" in batch:
+            out += ["", f"One skscale ask of a batch of {batch['batch']} after "
+                    f"{batch['n']} observations (model fit included): "
+                    f"{batch['seconds']:.3g} s ({_fmt(batch.get('cpu_seconds'))} CPU-seconds)."]
     reference = info.get("reference") or {}
     if reference:
         rows = [[t, f"{e['score']:.6g}", f"{e['method']}, seed {e['seed']}, N={e['n_iter']}"]

@@ -33,12 +33,14 @@ from benchmarks.tasks import TASKS  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results"
 REFERENCE = RESULTS / "reference.json"
-MODES = {  # replications per suite, budget, output folder, proposal-overhead sizes
+MODES = {  # replications per suite, budget, output folder, proposal-overhead sizes,
+    # (observations, batch size) of the batch-proposal timing.
     # The protocol: R = 50 where a task is cheap (synthetic), at least 20 otherwise.
+    # Overhead past timing.OTHERS_MAX_SIZE observations: skscale only.
     "full": dict(replications={"synthetic": 50, "real": 20}, budget=64, out=RESULTS,
-                 overhead=[10, 20, 50, 100, 200, 300, 500]),
+                 overhead=[10, 20, 50, 100, 200, 300, 500, 1000, 2000], batch=(1000, 32)),
     "quick": dict(replications={"synthetic": 3, "real": 3}, budget=16, out=RESULTS / "quick",
-                  overhead=[10, 20, 50, 100]),
+                  overhead=[10, 20, 50, 100], batch=(100, 8)),
 }
 # What each figure shows: the task and the methods it compares.
 REPLICATIONS_TASK = "hartmann-6d"
@@ -113,6 +115,8 @@ def measure_timing(out, mode, methods, budget, skip):
         return json.loads(path.read_text()) if path.exists() else {}
     print("Measuring proposal overhead...", flush=True)
     result = {"overhead": timing.proposal_overhead(mode["overhead"])}
+    print("Measuring one batch proposal of skscale...", flush=True)
+    result["batch"] = timing.batch_overhead(*mode["batch"])
     print(f"Measuring wall time on {WALLTIME_TASK} with n_jobs = 1 and 2...", flush=True)
     result["walltime"] = [WALLTIME_TASK, timing.walltime(WALLTIME_TASK, methods, budget)]
     path.write_text(json.dumps(result, indent=1) + "\n")
@@ -197,6 +201,7 @@ def main(argv=None):
             "reference": {t: e for t, e in reference.items() if t in tasks},
             "reference_changes": changes, "figures": figures,
             "overhead": timings.get("overhead"), "walltime": timings.get("walltime"),
+            "batch": timings.get("batch"),
             "n_runs": len(runs), "wall": sum(r["seconds"] for r in runs),
             "cpu": sum(r.get("cpu_seconds", math.nan) for r in runs),
         },

@@ -112,3 +112,32 @@ def test_engine_switch_methods_reach_the_strategy():
     search = _engine_search({"threshold": "best"})(estimator=None, param_distributions={})
     search.batch_size_ = None
     assert search._strategy_options()["threshold"] == "best"
+
+
+def test_overhead_skips_peers_past_their_size_and_times_a_batch(monkeypatch, tmp_path):
+    from benchmarks import report, timing
+
+    pytest.importorskip("optuna")
+    monkeypatch.setattr(timing, "OPTIMIZERS", [timing._Skscale, timing._Optuna])
+    monkeypatch.setattr(timing, "OTHERS_MAX_SIZE", 5)
+    overhead = timing.proposal_overhead([5, 12], repeats=2)
+    skscale, optuna = timing._Skscale.name, timing._Optuna.name
+    assert sorted(overhead[skscale]) == sorted(overhead[skscale + timing.SLOWEST]) == [5, 12]
+    assert sorted(overhead[optuna]) == [5]
+    assert all(overhead[skscale + timing.SLOWEST][n] >= overhead[skscale][n] for n in (5, 12))
+    batch = timing.batch_overhead(12, 3)
+    assert batch["n"] == 12 and batch["batch"] == 3 and batch["seconds"] > 0
+    info = dict(
+        mode="quick",
+        elapsed=1.0,
+        n_runs=0,
+        wall=0.0,
+        cpu=0.0,
+        skipped={},
+        overhead=overhead,
+        batch=batch,
+    )
+    text = report.write_summary(
+        tmp_path / "summary.md", tables={}, tasks={}, methods={}, n_iter=8, info=info
+    ).read_text()
+    assert "n=12" in text and "One skscale ask of a batch of 3 after 12 observations" in text

@@ -348,7 +348,7 @@ class GaussianProcess:
     # fitting ---------------------------------------------------------
 
     @_single_threaded
-    def fit(self, X, y, warm_start=None):
+    def fit(self, X, y, warm_start=None, fit_rows=None):
         """Fit the hyperparameters (MAP) and condition on the data.
 
         Parameters
@@ -361,6 +361,10 @@ class GaussianProcess:
             A previous ``hyperparameter_vector_``.  If given (and of the
             right length) it is the only start; otherwise the default
             hyperparameters and ``n_restarts`` prior draws are used.
+        fit_rows : array_like of int, optional
+            Indices of the rows the hyperparameters are fitted on (default:
+            all). The model is then conditioned on every row; a subset
+            bounds the cost of the fit on large data.
 
         Returns
         -------
@@ -372,12 +376,21 @@ class GaussianProcess:
             If even the default hyperparameters cannot be factorised.
         """
         X, y = self._check_data(X, y)
-        self.y_mean_ = float(np.mean(y))
-        std = float(np.std(y))
-        # near-constant targets: keep unit scale so the model sees ~zeros
-        self.y_std_ = std if std > 1e-10 * abs(self.y_mean_) and std > 0 else 1.0
-        ys = (y - self.y_mean_) / self.y_std_
-        theta = self._optimize(X, ys, warm_start)
+        ys = self._standardise(y)
+        if fit_rows is None:
+            theta = self._optimize(X, ys, warm_start)
+        else:
+            rows = np.asarray(fit_rows).reshape(-1)
+            if (
+                rows.size == 0
+                or rows.dtype.kind not in "iu"
+                or not (np.all(rows >= 0) and np.all(rows < len(y)))
+            ):
+                raise ValueError(
+                    f"fit_rows must be a non-empty array of row indices in [0, {len(y)}), "
+                    f"got {fit_rows!r}"
+                )
+            theta = self._optimize(X[rows], ys[rows], warm_start)
         try:
             self._set_state(theta, X, ys)
         except np.linalg.LinAlgError:
@@ -386,6 +399,45 @@ class GaussianProcess:
             )
             self._set_state(self._layout.default(), X, ys)
         return self
+
+    @_single_threaded
+    def update(self, X, y):
+        """Condition on new data at the current hyperparameters (no fit).
+
+        The cheap step between two fits: targets are standardised anew,
+        ``theta`` is kept. When the first rows of ``X`` are the current
+        training inputs, the Cholesky factor is extended by a block update
+        (``O(n**2 k)`` for ``k`` new rows) instead of being recomputed
+        (``O(n**3)``).
+
+        Parameters
+        ----------
+        X : array_like, shape (n, d)
+            Inputs in [0, 1], ``n >= 1``.
+        y : array_like, shape (n,)
+            Finite targets, any scale (all of them may have changed).
+
+        Returns
+        -------
+        self : GaussianProcess
+
+        Raises
+        ------
+        numpy.linalg.LinAlgError
+            If the kernel matrix cannot be factorised at these
+            hyperparameters even with jitter.
+        """
+        X, y = self._check_data(X, y)
+        self._set_rows(X, self._standardise(y))
+        return self
+
+    def _standardise(self, y):
+        """Set ``y_mean_`` and ``y_std_`` from ``y``; return the standardised targets."""
+        self.y_mean_ = float(np.mean(y))
+        std = float(np.std(y))
+        # near-constant targets: keep unit scale so the model sees ~zeros
+        self.y_std_ = std if std > 1e-10 * abs(self.y_mean_) and std > 0 else 1.0
+        return (y - self.y_mean_) / self.y_std_
 
     def _check_data(self, X, y):
         X = np.asarray(X, dtype=np.float64)
@@ -449,20 +501,65 @@ class GaussianProcess:
                     best_theta, best_f = lay.clip(res.x), res.fun
         return best_theta
 
-    def _set_state(self, theta, X, ys):
-        """Store ``theta`` and the data, and factorise the kernel matrix."""
+    def _set_state(self, theta, X, ys, factor=None):
+        """Store ``theta`` and the data, and factorise the kernel matrix
+        (unless ``factor``, a ``(L, jitter)`` pair for these data, is given)."""
         lay = self._layout
         params = lay.unpack(theta)
         Z = self._apply_warp(X, params)
-        K = matern52_from_r2(
-            scaled_sq_dist(Z, Z, params.lengthscales, same=True), params.signal_var
-        )[0]
-        K[np.diag_indices_from(K)] += params.noise_var
-        L, _ = _cholesky(K)
+        if factor is None:
+            K = matern52_from_r2(
+                scaled_sq_dist(Z, Z, params.lengthscales, same=True), params.signal_var
+            )[0]
+            K[np.diag_indices_from(K)] += params.noise_var
+            factor = _cholesky(K)
+        L, jitter = factor
         self.hyperparameter_vector_ = np.array(theta, dtype=np.float64)
         self.params_ = params
-        self.X_train_, self._ys, self._Z, self._L = X, ys, Z, L
+        self.X_train_, self._ys, self._Z, self._L, self._jitter = X, ys, Z, L, jitter
         self._alpha = lapack.dpotrs(L, ys - params.mean, lower=1)[0]
+
+    def _set_rows(self, X, ys):
+        """``_set_state`` at the current ``theta``, extending the factor
+        when ``X`` starts with the current training inputs."""
+        n = self.X_train_.shape[0]
+        factor = None
+        if X.shape[0] >= n and np.array_equal(X[:n], self.X_train_):
+            factor = self._extended_factor(self._apply_warp(X[n:], self.params_))
+        self._set_state(self.hyperparameter_vector_, X, ys, factor)
+
+    def _extended_factor(self, Z_new):
+        """``(L, jitter)`` of the kernel matrix with warped rows ``Z_new``
+        appended, by a block update of the current factor; None if the
+        update is not positive definite (then refactorise from scratch).
+
+        With ``K = [[K11, K12], [K21, K22]]`` and ``K11 = L11 L11^T``:
+        ``L21 = (L11^{-1} K12)^T`` and ``L22 = chol(K22 - L21 L21^T)``.
+        The same absolute jitter as the current factor is added to the new
+        diagonal, so the result factorises the matrix a full
+        factorisation would (up to rounding).
+        """
+        L, jitter = self._L, self._jitter
+        n, k = L.shape[0], Z_new.shape[0]
+        if k == 0:
+            return L, jitter
+        P = self.params_
+        K12 = matern52_from_r2(scaled_sq_dist(self._Z, Z_new, P.lengthscales), P.signal_var)[0]
+        K22 = matern52_from_r2(
+            scaled_sq_dist(Z_new, Z_new, P.lengthscales, same=True), P.signal_var
+        )[0]
+        K22[np.diag_indices(k)] += P.noise_var + jitter
+        B, info = lapack.dtrtrs(L, K12, lower=1)
+        if info != 0 or not np.all(np.isfinite(B)):
+            return None
+        C, info = lapack.dpotrf(K22 - B.T @ B, lower=1, clean=1, overwrite_a=1)
+        if info != 0:
+            return None
+        out = np.zeros((n + k, n + k), order="F")  # LAPACK's order: no copy per solve
+        out[:n, :n] = L
+        out[n:, :n] = B.T
+        out[n:, n:] = C
+        return out, jitter
 
     # prediction ------------------------------------------------------
 
@@ -540,13 +637,17 @@ class GaussianProcess:
         return self.y_mean_ + s * mean, s * s * var, s * dmean, s * s * dvar
 
     @_single_threaded
-    def condition_on(self, X_pending):
+    def condition_on(self, X_pending, incremental=False):
         """Kriging believer: add pending points at their posterior mean.
 
         Parameters
         ----------
         X_pending : array_like, shape (k, d)
             Points being evaluated elsewhere.
+        incremental : bool, default False
+            Extend the Cholesky factor by a block update (``O(n**2 k)``)
+            instead of refactorising the whole kernel matrix
+            (``O((n + k)**3)``). Equal up to rounding, not bit for bit.
 
         Returns
         -------
@@ -560,9 +661,10 @@ class GaussianProcess:
         if Xp.size == 0:
             return new
         mean = (self.predict(Xp)[0] - self.y_mean_) / self.y_std_
-        new._set_state(
-            self.hyperparameter_vector_,
-            np.vstack([self.X_train_, Xp]),
-            np.concatenate([self._ys, mean]),
-        )
+        X = np.vstack([self.X_train_, Xp])
+        ys = np.concatenate([self._ys, mean])
+        if incremental:
+            new._set_rows(X, ys)
+        else:
+            new._set_state(self.hyperparameter_vector_, X, ys)
         return new

@@ -33,6 +33,12 @@ LOCAL_SCALE = 0.05  # spread of those points, in unit-cube coordinates
 N_POLISH = 3  # best candidates polished by L-BFGS-B
 ENUMERATE_LIMIT = 5000  # discrete sub-spaces up to this size are scored exhaustively
 THRESHOLDS = ("observed", "posterior_mean")
+# Cost at scale (see the class Notes). Below SCALE_FROM observations in a
+# sub-space, every proposal is computed exactly as without these features.
+SCALE_FROM = 200  # from here: refit schedule, incremental Cholesky updates
+REFIT_GROWTH = 1.15  # refit once the observations grew by 15% since the last fit
+SUBSET_FROM = 1000  # from here: hyperparameters fitted on a subset of the observations
+SUBSET_SIZE = 500  # rows of that subset: the best half, then a random sample of the rest
 
 
 class Warping(NamedTuple):
@@ -96,6 +102,7 @@ class _SubspaceModel:
         self.gp = None
         self.theta = None  # warm start for the next fit
         self.fitted_on = -1  # observations the model has seen (of the search, if global)
+        self.refitted_on = 0  # observations of this sub-space at the last hyperparameter fit
         self.enumerated = subspace.enumerate_points(ENUMERATE_LIMIT)
         # Nothing to search when every point is scored anyway.
         self.discrete = subspace.discrete_options() if self.enumerated is None else None
@@ -158,6 +165,19 @@ class BayesianStrategy(Strategy):
       out ends the search early.
     - When the model cannot be fitted, a random point is proposed with a
       ``RuntimeWarning``.
+    - Cost at scale, by the number ``n`` of observations of a sub-space
+      (below ``SCALE_FROM`` = 200 every proposal is computed exactly as
+      without these measures):
+
+      - from ``SCALE_FROM``: the hyperparameters are refitted only once
+        ``n`` grew by ``REFIT_GROWTH`` (15%) since the last fit; in
+        between, the model is conditioned on the new observations (and on
+        the re-transformed scores) at fixed hyperparameters, extending its
+        Cholesky factor by a block update. Pending points of a batch are
+        added the same way instead of refactorising the kernel matrix.
+      - from ``SUBSET_FROM`` = 1000: the hyperparameters are fitted on
+        ``SUBSET_SIZE`` = 500 observations (the best half, then a random
+        sample of the others), the model then conditioned on all of them.
     """
 
     sequential = True
@@ -337,16 +357,42 @@ class BayesianStrategy(Strategy):
         return fresh[0] if len(fresh) else None
 
     def _fit(self, i):
-        """The model of sub-space ``i``, refitted if new results came in."""
+        """The model of sub-space ``i``, updated if new results came in.
+
+        Below ``SCALE_FROM`` observations the hyperparameters are refitted
+        at every change; from there on only when the observations grew by
+        ``REFIT_GROWTH``, the model being conditioned on the new data at
+        fixed hyperparameters in between.
+        """
         model = self._models[i]
-        if model.fitted_on != self._n_seen(i):
-            y = self._targets()[i]
-            warp_mask = model.subspace.warp_mask & self.warping
-            gp = GaussianProcess(warp_mask, random_state=self._seed())
-            model.gp = gp.fit(model.X, y, warm_start=model.theta)
-            model.theta = model.gp.hyperparameter_vector_
-            model.fitted_on = self._n_seen(i)
+        if model.fitted_on == self._n_seen(i):
+            return model.gp
+        y = self._targets()[i]
+        n = len(model.y)
+        if model.gp is not None and SCALE_FROM <= n < REFIT_GROWTH * model.refitted_on:
+            try:
+                model.gp.update(model.X, y)
+                model.fitted_on = self._n_seen(i)
+                return model.gp
+            except np.linalg.LinAlgError:
+                pass  # not positive definite at these hyperparameters: refit
+        warp_mask = model.subspace.warp_mask & self.warping
+        gp = GaussianProcess(warp_mask, random_state=self._seed())
+        subset = {"fit_rows": self._fit_rows(y)} if n >= SUBSET_FROM else {}
+        model.gp = gp.fit(model.X, y, warm_start=model.theta, **subset)
+        model.theta = model.gp.hyperparameter_vector_
+        model.fitted_on = self._n_seen(i)
+        model.refitted_on = n
         return model.gp
+
+    def _fit_rows(self, y):
+        """Rows the hyperparameters are fitted on past ``SUBSET_FROM``: the
+        best half of ``SUBSET_SIZE`` (where the search concentrates), then
+        a random sample of the others (the global trend)."""
+        order = np.argsort(-y, kind="stable")
+        n_best = SUBSET_SIZE // 2
+        rest = self.random_state.permutation(order[n_best:])[: SUBSET_SIZE - n_best]
+        return np.sort(np.concatenate([order[:n_best], rest]))
 
     def _maximize(self, i, incumbent):
         """(point, log EI) maximising expected improvement in sub-space ``i``."""
@@ -364,7 +410,7 @@ class BayesianStrategy(Strategy):
             return None if u is None else (u, -np.inf)
         pending = [p for j, p in self._pending if j == i]
         if pending:
-            gp = gp.condition_on(np.array(pending))
+            gp = gp.condition_on(np.array(pending), incremental=len(model.y) >= SCALE_FROM)
         return maximize_acquisition(
             LogExpectedImprovement(gp, incumbent),
             self._candidates(i),
