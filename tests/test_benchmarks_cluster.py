@@ -17,9 +17,7 @@ from benchmarks.tasks.cluster import cluster_tasks  # noqa: E402
 TINY = [(2, 4)]  # (B, W)
 
 
-@pytest.mark.parametrize(
-    "method, sizes", [("random-w4", [8]), ("bayesian-b2-w4", [2, 2, 2, 2])]
-)
+@pytest.mark.parametrize("method, sizes", [("random-w4", [8]), ("bayesian-b2-w4", [2, 2, 2, 2])])
 def test_run_records_every_round_with_its_times(method, sizes):
     record = run_one("branin-2d", method, 0, cost=0.0, n_iter=8, configs=TINY)
     assert record["round_sizes"] == sizes
@@ -48,8 +46,9 @@ def test_report_reads_time_to_reach_on_the_mean_curve():
     slow = {"scores": [1.0, 3.0, 2.0, 4.0], "round_sizes": [2, 2], "known_at": [1.0, 2.0]}
     fast = {"scores": [4.0, math.nan, 0.0, 0.0], "round_sizes": [2, 2], "known_at": [0.5, 3.0]}
     # Nothing is known before the first round ends; each round's best counts from its end.
-    np.testing.assert_array_equal(cluster_report.best_at(slow, grid)[:5],
-                                  [np.nan, np.nan, 3, 3, 4])
+    np.testing.assert_array_equal(
+        cluster_report.best_at(slow, grid)[:5], [np.nan, np.nan, 3, 3, 4]
+    )
     np.testing.assert_array_equal(cluster_report.best_at(fast, grid)[:2], [np.nan, 4])
     mean = cluster_report.mean_curve([slow, fast], grid)
     assert np.isnan(mean[:2]).all() and mean[2] == 3.5 and mean[4] == 4.0
@@ -62,14 +61,18 @@ def test_tiny_benchmark_stores_runs_and_writes_the_report(tmp_path):
     runs = {"branin-2d": {}}
     for method in ("random-w4", "bayesian-b2-w4"):
         for seed in (0, 1):
-            storage.append_run(tmp_path / "runs", run_one("branin-2d", method, seed, cost=0.0,
-                                                          n_iter=8, configs=TINY))
+            storage.append_run(
+                tmp_path / "runs",
+                run_one("branin-2d", method, seed, cost=0.0, n_iter=8, configs=TINY),
+            )
         runs["branin-2d"][method] = storage.read_runs(
-            tmp_path / "runs", "branin-2d", method, tasks["branin-2d"].fingerprint, 8)
+            tmp_path / "runs", "branin-2d", method, tasks["branin-2d"].fingerprint, 8
+        )
         assert sorted(runs["branin-2d"][method]) == [0, 1]
     # Runs stored with another cost belong to another task definition.
-    assert not storage.read_runs(tmp_path / "runs", "branin-2d", "random-w4",
-                                 cluster_tasks(1.0)["branin-2d"].fingerprint)
+    assert not storage.read_runs(
+        tmp_path / "runs", "branin-2d", "random-w4", cluster_tasks(1.0)["branin-2d"].fingerprint
+    )
     path = cluster_report.write(tmp_path, runs, tasks, TINY, 0.0, 8)
     text = path.read_text()
     assert "| branin-2d | 2, 4 | 2 / 2 |" in text
