@@ -202,3 +202,24 @@ def test_auto_batch_size_fills_the_workers(n_jobs, backend, expected):
 def test_auto_batch_size_keeps_random_search_in_one_round():
     search = objective_search(strategy="random", batch_size="auto", n_jobs=4).fit(X_DUMMY, Y_DUMMY)
     assert search.batch_size_ is None and len(search.cv_results_["params"]) == 15
+
+
+def test_batch_members_measure_improvement_against_believed_scores(monkeypatch):
+    from skscale.strategies import bayesian
+
+    seen = []
+    original = bayesian.LogExpectedImprovement
+
+    def spy(gp, incumbent):
+        seen.append(incumbent)
+        return original(gp, incumbent)
+
+    monkeypatch.setattr(bayesian, "LogExpectedImprovement", spy)
+    opt = BayesianOptimizer({"x": Continuous(0.0, 1.0), "y": Continuous(0.0, 1.0)}, random_state=0)
+    grid = [{"x": a, "y": b} for a in (0.1, 0.3, 0.7, 0.9) for b in (0.1, 0.3, 0.7, 0.9)]
+    # The optimum (0.5, 0.5) lies between the observations: the first member's
+    # posterior mean there beats every observed score.
+    opt.tell(grid, [-((p["x"] - 0.5) ** 2) - (p["y"] - 0.5) ** 2 for p in grid])
+    first, second = opt.ask(2)
+    assert len(seen) == 2
+    assert seen[1] > seen[0]  # the incumbent rose to the believed score

@@ -160,7 +160,9 @@ class BayesianStrategy(Strategy):
     - Proposal: log expected improvement, scored on random and local points
       (or on every point of a small discrete sub-space), the best few
       polished with L-BFGS-B. A batch conditions on the points already
-      proposed (kriging believer), so its members are distinct. Evaluated
+      proposed (kriging believer: each is believed to score its posterior
+      mean, which also raises the incumbent when it beats it), so its
+      members are distinct. Evaluated
       and pending points are never proposed again; a finite space that runs
       out ends the search early.
     - When the model cannot be fitted, a random point is proposed with a
@@ -410,7 +412,11 @@ class BayesianStrategy(Strategy):
             return None if u is None else (u, -np.inf)
         pending = [p for j, p in self._pending if j == i]
         if pending:
-            gp = gp.condition_on(np.array(pending), incremental=len(model.y) >= SCALE_FROM)
+            pending = np.array(pending)
+            # The believed scores count as observed: a pending point whose mean
+            # beats the incumbent must not pull the next member next to it.
+            incumbent = max(incumbent, float(gp.predict(pending)[0].max()))
+            gp = gp.condition_on(pending, incremental=len(model.y) >= SCALE_FROM)
         return maximize_acquisition(
             LogExpectedImprovement(gp, incumbent),
             self._candidates(i),
