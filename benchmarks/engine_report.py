@@ -52,7 +52,7 @@ def compare(runs_dirs, n_iter=64):
     reference = storage.load_reference(RESULTS / "reference.json")
     out = {}
     for name, by_method in by_task.items():
-        present = [m for m in [RERUN, *VARIANTS] if m in by_method]
+        present = [m for m in VARIANTS if m in by_method]
         if not present or BASELINE not in by_method:
             continue
         if RERUN not in by_method:

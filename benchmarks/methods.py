@@ -263,7 +263,7 @@ METHODS = {
         "the engine of skscale 0.1 (no score transform, no discrete search)", _bayesian_missing,
     ),
     # Issue 10's first switches, one at a time and together (measured with
-    # v1's engine otherwise; results/engine_v2.md).
+    # v1's engine otherwise; results/engine_v2/engine_v2.md).
     "skscale-bayesian-rank": Method(
         _partial("bayesian", engine=_v1(score_transform="rank")),
         "skscale bayesian, rank (Gaussian-quantile) transform of the scores",
