@@ -22,6 +22,7 @@ COLOURS = {
     "random-full": "tab:gray", "bayesian-full": "tab:blue", "random-hyperband": "tab:olive",
     "bayesian-hyperband": "tab:red", "bayesian-sh": "tab:orange",
     "sklearn-halving": "tab:green", "bayesian-hyperband-joint": "tab:purple",
+    "optuna-hyperband": "tab:brown",
 }
 
 
@@ -103,6 +104,12 @@ def verdicts(task, tables, probes):
         lines.append(f"mean best at HalvingRandomSearchCV's cost ({halving['cost']:.1f}): "
                      f"{_fmt(mine, '.4f')} vs {_fmt(halving['final_mean'], '.4f')}: "
                      f"{'met' if ok else 'MISSED'}")
+    if "optuna-hyperband" in rows:
+        optuna = rows["optuna-hyperband"]
+        mine = _at(grid, main["curve"], optuna["cost"])
+        lines.append(f"mean best at optuna-with-pruner's cost ({optuna['cost']:.1f}): "
+                     f"{_fmt(mine, '.4f')} vs {_fmt(optuna['final_mean'], '.4f')}: "
+                     f"{'higher' if mine >= optuna['final_mean'] else 'lower'}")
     rho = probes.get(task, {}).get("spearman", np.nan)
     if rho < MISLEADING and "bayesian-full" in rows:
         full = rows["bayesian-full"]["reach"]
@@ -231,6 +238,8 @@ def write(out, runs, probes, tasks, methods, full_budget, mf_budget):
          "with the resource as an input, against the highest level with enough results"),
         ("bayesian-hyperband", "sklearn-halving", "Bayesian Hyperband against "
          "HalvingRandomSearchCV (same budget)"),
+        ("bayesian-hyperband", "optuna-hyperband", "Bayesian Hyperband against optuna's TPE "
+         "with its Hyperband pruner (same budget)"),
     ])
     lines += ["![best-so-far vs cost](multifidelity.png)", ""]
     summary = out / "multifidelity.md"
