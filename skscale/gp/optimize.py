@@ -155,9 +155,7 @@ def _first_allowed(points, exclude):
     if exclude is None or exclude.size == 0:
         return 0 if len(points) else None
     for lo in range(0, len(points), _CHUNK):
-        block = points[lo : lo + _CHUNK]
-        dist = np.abs(block[:, None, :] - exclude[None, :, :]).max(axis=2)
-        ok = np.flatnonzero(dist.min(axis=1) > EXCLUDE_TOL)
+        ok = np.flatnonzero(~_excluded(points[lo : lo + _CHUNK], exclude))
         if ok.size:
             return lo + int(ok[0])
     return None
@@ -244,14 +242,8 @@ def _maximize(
 
     pool, pool_values = C[order], values[order]
     if top.size and free.any():
-        polished = _polish(acquisition, C[top], free)
-        if project is not None:
-            polished = np.asarray(project(polished), dtype=np.float64)
-        polished = np.clip(polished, 0.0, 1.0)
-        pool = np.vstack([polished, pool])
-        pool_values = np.concatenate([_scores(acquisition, polished), pool_values])
-        rank = np.argsort(-pool_values, kind="stable")
-        pool, pool_values = pool[rank], pool_values[rank]
+        polished = _polished(acquisition, C[top], free, project)
+        pool, pool_values = _merged(acquisition, polished, pool, pool_values)
 
     ex = None if exclude is None else np.atleast_2d(np.asarray(exclude, dtype=np.float64))
     if discrete and n_polish > 0:
@@ -275,11 +267,22 @@ def _with_discrete_search(acquisition, pool, pool_values, n, free, discrete, pro
     for cols, _ in discrete:
         continuous[cols] = False
     if continuous.any():
-        polished = _polish(acquisition, found[0], continuous)
-        if project is not None:
-            polished = np.asarray(project(polished), dtype=np.float64)
-        found.append(np.clip(polished, 0.0, 1.0))
-    found = np.vstack(found)
+        found.append(_polished(acquisition, found[0], continuous, project))
+    return _merged(acquisition, np.vstack(found), pool, pool_values)
+
+
+def _polished(acquisition, starts, free, project):
+    """``starts`` polished over the ``free`` columns, snapped onto the
+    feasible set by ``project`` (if any) and clipped to the cube."""
+    polished = _polish(acquisition, starts, free)
+    if project is not None:
+        polished = np.asarray(project(polished), dtype=np.float64)
+    return np.clip(polished, 0.0, 1.0)
+
+
+def _merged(acquisition, found, pool, pool_values):
+    """The pool with the scored ``found`` points added, sorted best first
+    (stable: on ties the found points come first)."""
     pool = np.vstack([found, pool])
     pool_values = np.concatenate([_scores(acquisition, found), pool_values])
     rank = np.argsort(-pool_values, kind="stable")
