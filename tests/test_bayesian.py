@@ -223,3 +223,19 @@ def test_batch_members_measure_improvement_against_believed_scores(monkeypatch):
     first, second = opt.ask(2)
     assert len(seen) == 2
     assert seen[1] > seen[0]  # the incumbent rose to the believed score
+
+
+def test_told_proposals_are_no_longer_pending():
+    # Log and reverse-log ranges: the optimiser's point and the encoding of its
+    # decoded values differ in the last bits, which once left proposals pending.
+    space = {
+        "lr": Continuous(1e-5, 1.0, scaling="log"),
+        "beta": Continuous(0.5, 0.999, scaling="reverse_log"),
+        "depth": Integer(1, 16),
+        "kind": Categorical(["a", "b"]),
+    }
+    opt = BayesianOptimizer(space, n_iter=20, random_state=0)
+    for _ in range(20):
+        (params,) = opt.ask()
+        opt.tell([params], [-((np.log10(params["lr"]) + 2) ** 2) - params["depth"] / 16])
+        assert opt._strategy._pending == []

@@ -302,8 +302,12 @@ class BayesianStrategy(Strategy):
         if best is None:
             return None
         _, i, u = best
-        self._pending.append((i, u))
-        return self._models[i].subspace.decode(u)
+        params = self._models[i].subspace.decode(u)
+        # Pending under the point ``tell`` will locate: the optimiser's ``u`` and
+        # the encoding of its decoded values can differ in the last bits, and a
+        # pending point that ``tell`` cannot match would stay pending for good.
+        self._pending.append(self._locate(params) or (i, u))
+        return params
 
     def _incumbent(self):
         scores = np.concatenate([m.y for m in self._models])
