@@ -242,6 +242,10 @@ METHODS = {
         _partial("bayesian", batch_size=4), "ScaledSearchCV(strategy='bayesian', batch_size=4)",
         _bayesian_missing,
     ),
+    "skscale-bayesian-b8": Method(
+        _partial("bayesian", batch_size=8), "ScaledSearchCV(strategy='bayesian', batch_size=8)",
+        _bayesian_missing,
+    ),
     # The ablation of the engine-v2 defaults (power transform of the scores,
     # discrete coordinate search, learned warping): each turned off in turn,
     # and all of v2's changes off (the engine of skscale 0.1).

@@ -21,6 +21,7 @@ STYLE = {  # method -> (colour, line style); ablations share their method's colo
     "skscale-random": ("tab:blue", "-"),
     "skscale-bayesian": ("tab:red", "-"),
     "skscale-bayesian-b4": ("tab:purple", "-"),
+    "skscale-bayesian-b8": ("tab:purple", "--"),
     "skscale-random-linear": ("tab:blue", ":"),
     "skscale-bayesian-linear": ("tab:red", ":"),
     "sklearn-random": ("tab:cyan", "--"),
