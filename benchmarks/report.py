@@ -17,6 +17,8 @@ ABLATION = {
     "skscale-bayesian-no-warping": "learned input warping",
     "skscale-bayesian-v1": "all of engine v2 (= skscale 0.1's engine)",
 }
+# Batch sizes compared with the sequential search (issue 11's targets).
+BATCHES = {"skscale-bayesian-b4": 4, "skscale-bayesian-b8": 8}
 PACKAGES = ["skscale", "scikit-learn", "numpy", "scipy", "scikit-optimize", "optuna",
             "optuna-integration", "matplotlib"]
 
@@ -132,6 +134,42 @@ def _ablation(tables, tasks, n_iter):
     ]
 
 
+def _batches(tables, n_iter):
+    """Lines of the batch section: evaluations to match per task for the
+    sequential search and each batch size, and their ratio."""
+    found = [m for m in BATCHES if any(m in t for t in tables.values())]
+    if not found:
+        return []
+    common = [t for t in tables if HEAD_TO_HEAD in tables[t]
+              and all(m in tables[t] for m in found)]
+
+    def ratio(task, method):
+        return (tables[task][method]["to_match"] or np.inf) / n_iter
+
+    rows, medians = [], {}
+    for method in [HEAD_TO_HEAD, *found]:
+        ratios = [ratio(t, method) for t in common]
+        medians[method] = np.median(ratios) if ratios else None
+        cells = [_fmt(r, ".2f") for r in ratios]
+        rows.append([method, *cells, _fmt(medians[method], ".2f")])
+    for method in found:
+        per_task = [ratio(t, method) / ratio(t, HEAD_TO_HEAD) for t in common]
+        rows.append([f"{method} / sequential", *[_fmt(r, ".2f") for r in per_task],
+                     _fmt(medians[method] / medians[HEAD_TO_HEAD]
+                          if medians[HEAD_TO_HEAD] else None, ".2f")])
+    return [
+        "## Batches: evaluations to match random search, against the sequential search",
+        "",
+        f"Evaluations to match random search's mean at N = {n_iter} (as n/N) for the "
+        f"sequential search ({HEAD_TO_HEAD}) and for batches of B candidates per round "
+        "(the model learns from nothing inside a round). The last rows divide each "
+        "batch size's figure by the sequential one; their median column is the ratio of "
+        "the medians (issue 11's targets: at most 1.10 for B = 4, 1.25 for B = 8).",
+        "",
+        _table(["method", *common, "median"], rows),
+    ]
+
+
 def _matrix(tables, methods, cell, summary=None):
     """Rows = methods, columns = tasks (+ an optional summary column)."""
     tasks = list(tables)
@@ -201,6 +239,8 @@ def write_summary(path, *, tables, tasks, methods, n_iter, info):
     if any(HEAD_TO_HEAD in t for t in tables.values()):
         out += ["", *_head_to_head(tables, [m for m in shown if m != HEAD_TO_HEAD], n_iter)]
         out += ["", *_ablation(tables, tasks, n_iter)]
+        batches = _batches(tables, n_iter)
+        out += ["", *batches] if batches else []
     if len(replications) > 1:
         # Means over different numbers of seeds are equally unbiased, not equally precise.
         out += ["", "## Replications R per (task, method)", "",

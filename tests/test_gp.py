@@ -418,3 +418,37 @@ def test_discrete_search_skips_excluded_points():
     # The next best: choice 2 at an integer level next to 0.75.
     assert x[3] == 1 and x[4] in (0.5, 1.0)
     assert value == pytest.approx(2.0 - 0.25)
+
+
+@pytest.mark.parametrize("repolish_all", [True, False])
+def test_discrete_search_repolishes_only_moved_points_when_asked(repolish_all, monkeypatch):
+    """With ``repolish_all=False`` the polish after the discrete search only
+    gets the points whose discrete values changed; the optimum is the same."""
+    from skscale.gp import optimize
+
+    polished = []
+    original = optimize._polished
+
+    def counting(acquisition, starts, free, project):
+        polished.append(len(starts))
+        return original(acquisition, starts, free, project)
+
+    monkeypatch.setattr(optimize, "_polished", counting)
+    cand = _mixed_candidates(50, 0)
+    cand[:3] = [0.3, 0, 0, 1, 0.75]  # already optimal: the discrete search leaves it
+    x, value = maximize_acquisition(
+        _mixed,
+        cand,
+        polish_mask=[True, False, False, False, False],
+        random_state=0,
+        discrete=MIXED_DISCRETE,
+        repolish_all=repolish_all,
+    )
+    np.testing.assert_allclose(x, [0.3, 0, 0, 1, 0.75], atol=1e-3)
+    assert value == pytest.approx(2.0, abs=1e-5)
+    first, *after = polished
+    assert first == 5  # the n_polish best candidates
+    if repolish_all:
+        assert after == [5]
+    else:
+        assert sum(after) < 5  # the unmoved optimum is not polished again

@@ -57,6 +57,13 @@ def test_proposals_below_the_threshold_never_use_the_scale_features(batch, monke
     def never(*args, **kwargs):
         raise AssertionError("a scale feature ran below the threshold")
 
+    original_maximize = bayesian.maximize_acquisition
+
+    def maximize_acquisition(*args, repolish_all=True, **kwargs):
+        assert repolish_all, "a partial re-polish below the threshold"
+        return original_maximize(*args, **kwargs)
+
+    monkeypatch.setattr(bayesian, "maximize_acquisition", maximize_acquisition)
     monkeypatch.setattr(GaussianProcess, "condition_on", condition_on)
     monkeypatch.setattr(GaussianProcess, "update", never)
     monkeypatch.setattr(bayesian.BayesianStrategy, "_fit_rows", never)

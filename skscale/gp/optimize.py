@@ -171,6 +171,7 @@ def maximize_acquisition(
     exclude=None,
     random_state=None,
     discrete=None,
+    repolish_all=True,
 ):
     """Find the (approximate) maximiser of an acquisition function.
 
@@ -199,6 +200,11 @@ def maximize_acquisition(
         ``(n_values, width)`` (one-hot rows for a categorical). If given,
         the ``n_polish`` best points also get a coordinate search over
         these parameters, then a polish of the remaining free columns.
+    repolish_all : bool, default True
+        Polish every point of the discrete search afterwards; if False,
+        only those whose discrete values it changed (the others were
+        already polished: cheaper, and the same unless that first polish
+        stopped at its iteration limit).
 
     Returns
     -------
@@ -217,11 +223,20 @@ def maximize_acquisition(
             exclude,
             random_state,
             discrete,
+            repolish_all,
         )
 
 
 def _maximize(
-    acquisition, candidates, n_polish, polish_mask, project, exclude, random_state, discrete
+    acquisition,
+    candidates,
+    n_polish,
+    polish_mask,
+    project,
+    exclude,
+    random_state,
+    discrete,
+    repolish_all,
 ):
     """Body of :func:`maximize_acquisition` (see there)."""
     C = np.atleast_2d(np.asarray(candidates, dtype=np.float64))
@@ -248,7 +263,7 @@ def _maximize(
     ex = None if exclude is None else np.atleast_2d(np.asarray(exclude, dtype=np.float64))
     if discrete and n_polish > 0:
         pool, pool_values = _with_discrete_search(
-            acquisition, pool, pool_values, n_polish, free, discrete, project, ex
+            acquisition, pool, pool_values, n_polish, free, discrete, project, ex, repolish_all
         )
     i = _first_allowed(pool, ex)
     if i is None:
@@ -256,18 +271,21 @@ def _maximize(
     return pool[i].copy(), float(pool_values[i])
 
 
-def _with_discrete_search(acquisition, pool, pool_values, n, free, discrete, project, exclude):
+def _with_discrete_search(
+    acquisition, pool, pool_values, n, free, discrete, project, exclude, repolish_all=True
+):
     """The pool plus the results of a discrete search from its ``n`` best
-    distinct rows (each followed by a polish of the continuous columns),
-    sorted best first."""
+    distinct rows (each followed by a polish of the continuous columns, or
+    only those it moved unless ``repolish_all``), sorted best first."""
     _, first = np.unique(pool, axis=0, return_index=True)
     starts = pool[np.sort(first)[:n]]
     found = [_discrete_search(acquisition, starts, discrete, exclude)]
     continuous = free.copy()
     for cols, _ in discrete:
         continuous[cols] = False
-    if continuous.any():
-        found.append(_polished(acquisition, found[0], continuous, project))
+    moved = found[0] if repolish_all else found[0][np.any(found[0] != starts, axis=1)]
+    if continuous.any() and len(moved):
+        found.append(_polished(acquisition, moved, continuous, project))
     return _merged(acquisition, np.vstack(found), pool, pool_values)
 
 

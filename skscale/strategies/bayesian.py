@@ -177,6 +177,8 @@ class BayesianStrategy(Strategy):
         the re-transformed scores) at fixed hyperparameters, extending its
         Cholesky factor by a block update. Pending points of a batch are
         added the same way instead of refactorising the kernel matrix.
+        After the discrete search, only the points it moved are polished
+        again.
       - from ``SUBSET_FROM`` = 1000: the hyperparameters are fitted on
         ``SUBSET_SIZE`` = 500 observations (the best half, then a random
         sample of the others), the model then conditioned on all of them.
@@ -430,6 +432,8 @@ class BayesianStrategy(Strategy):
             exclude=self._known_points(i),
             random_state=self._seed(),
             discrete=model.discrete if self.discrete_search else None,
+            # At scale, a point the discrete search left alone is not polished twice.
+            repolish_all=len(model.y) < SCALE_FROM,
         )
 
     def _candidates(self, i):
