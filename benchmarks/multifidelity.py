@@ -186,6 +186,10 @@ METHODS = {
                          f"random, resource, schedule='hyperband', n_iter={MF_BUDGET}"),
     "bayesian-hyperband": (lambda t, s: _multi_fidelity(t, s, "bayesian", "hyperband"),
                            f"bayesian, resource, schedule='hyperband', n_iter={MF_BUDGET}"),
+    "bayesian-adaptive": (lambda t, s: _multi_fidelity(t, s, "bayesian", "adaptive"),
+                          f"bayesian, resource, schedule='adaptive', n_iter={MF_BUDGET}"),
+    "random-adaptive": (lambda t, s: _multi_fidelity(t, s, "random", "adaptive"),
+                        f"random, resource, schedule='adaptive', n_iter={MF_BUDGET}"),
     "bayesian-sh": (lambda t, s: _multi_fidelity(t, s, "bayesian", "successive_halving"),
                     f"bayesian, resource, schedule='successive_halving', n_iter={MF_BUDGET}"),
     "bayesian-hyperband-joint": (_joint_model, "as bayesian-hyperband, but the model learns "
