@@ -90,6 +90,31 @@ def _joint_model(task, seed):
         MultiFidelityStrategy.model = default
 
 
+def _adaptive_skip_full(task, seed):
+    """Bayesian adaptive schedule whose first Hyperband cycle after a trusted
+    calibration leaves out its bracket of fresh full-resource evaluations."""
+    from skscale import fidelity
+
+    default = fidelity.SKIP_FIRST_FULL
+    fidelity.SKIP_FIRST_FULL = True
+    try:
+        return _multi_fidelity(task, seed, "bayesian", "adaptive")
+    finally:
+        fidelity.SKIP_FIRST_FULL = default
+
+
+def _adaptive_small(task, seed):
+    """Bayesian adaptive schedule with calibration brackets of 4 configurations (not 6)."""
+    from skscale.strategies.multifidelity import MultiFidelityStrategy
+
+    default = MultiFidelityStrategy.calibration_size
+    MultiFidelityStrategy.calibration_size = 4
+    try:
+        return _multi_fidelity(task, seed, "bayesian", "adaptive")
+    finally:
+        MultiFidelityStrategy.calibration_size = default
+
+
 def _halving(task, seed):
     """sklearn's HalvingRandomSearchCV with the same levels and factor.
 
@@ -190,6 +215,11 @@ METHODS = {
                           f"bayesian, resource, schedule='adaptive', n_iter={MF_BUDGET}"),
     "random-adaptive": (lambda t, s: _multi_fidelity(t, s, "random", "adaptive"),
                         f"random, resource, schedule='adaptive', n_iter={MF_BUDGET}"),
+    "bayesian-adaptive-4": (_adaptive_small, "as bayesian-adaptive, with calibration "
+                            "brackets of 4 configurations instead of 6"),
+    "bayesian-adaptive-skip-full": (_adaptive_skip_full, "as bayesian-adaptive, but the first "
+                                    "Hyperband cycle after a trusted calibration leaves out its "
+                                    "bracket of fresh full-resource evaluations"),
     "bayesian-sh": (lambda t, s: _multi_fidelity(t, s, "bayesian", "successive_halving"),
                     f"bayesian, resource, schedule='successive_halving', n_iter={MF_BUDGET}"),
     "bayesian-hyperband-joint": (_joint_model, "as bayesian-hyperband, but the model learns "

@@ -14,6 +14,7 @@ import warnings
 import numpy as np
 
 from ..fidelity import (
+    MIN_PAIRS,
     TRUST_THRESHOLD,
     Bracket,
     adaptive_paths,
@@ -121,6 +122,8 @@ class MultiFidelityStrategy(Strategy):
     # level with enough results, BOHB) or "joint" (every level, the resource
     # one more model input). Chosen by the multi-fidelity benchmark.
     model = "level"
+    # Configurations of an adaptive calibration bracket (a benchmark switch).
+    calibration_size = MIN_PAIRS
 
     def __init__(
         self, space, n_iter, random_state, *, base, resource, factor, schedule, **options
@@ -131,7 +134,7 @@ class MultiFidelityStrategy(Strategy):
         self.factor = factor
         budget = n_iter * self.levels[-1]
         if schedule == "adaptive":
-            self._paths = adaptive_paths(self.levels, factor, budget)
+            self._paths = adaptive_paths(self.levels, factor, budget, self.calibration_size)
         else:
             plan = plan_brackets(self.levels, factor, budget, schedule)
             self._paths = [[(n, first, False) for n, first in plan]]
@@ -234,7 +237,7 @@ class MultiFidelityStrategy(Strategy):
 
     def _judge(self, bracket):
         """After a calibration bracket: keep its level, or plan without it."""
-        rho = rank_agreement(bracket.low_scores, bracket.high_scores)
+        rho = rank_agreement(bracket.low_scores, bracket.high_scores, self.calibration_size)
         self.rank_correlations[self.levels[bracket.first]] = rho
         if rho is None or rho >= TRUST_THRESHOLD:
             return  # no evidence against the level
