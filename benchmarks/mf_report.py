@@ -152,14 +152,17 @@ def adaptive_outcome(run):
     """Which levels an adaptive run kept, read from its rows' costs.
 
     Returns 0 when it kept the lowest level (a bracket starts there after the
-    calibration), 1 when it kept only the second (a second calibration, then a
-    bracket below the maximum), 2 when it fell back to the full resource.
+    first calibration), 1 when it kept only the second (a second calibration,
+    then a bracket below the maximum), 2 when it fell back to the full
+    resource. A calibration is a run of rows at one level, then a run at the
+    maximum.
     """
     cost = np.asarray(run["cost"])
-    n = int(np.argmax(cost != cost[0]))  # the first calibration's size
-    if len(cost) > 2 * n and cost[2 * n] == cost[0]:
+    starts = np.flatnonzero(np.r_[True, cost[1:] != cost[:-1]])
+    runs_of = [cost[i] for i in starts]  # the level of each run of equal rows
+    if len(runs_of) > 2 and runs_of[2] == runs_of[0]:
         return 0
-    if len(cost) > 4 * n and cost[4 * n] < 1:
+    if len(runs_of) > 4 and runs_of[4] < 1:
         return 1
     return 2
 
@@ -295,11 +298,11 @@ def write(out, runs, probes, tasks, methods, full_budget, mf_budget):
          "(both Bayesian, same budget)"),
         ("random-adaptive", "random-hyperband", "Adaptive schedule against Hyperband "
          "(both random, same budget)"),
-        ("bayesian-adaptive-4", "bayesian-adaptive", "Adaptive schedule: calibration brackets "
-         "of 4 configurations against 6"),
+        ("bayesian-adaptive-screened", "bayesian-adaptive", "Adaptive schedule: calibration "
+         "screening Hyperband's first rung against 6 fresh configurations (both Bayesian)"),
         ("bayesian-adaptive-skip-full", "bayesian-adaptive", "Adaptive schedule: the first "
          "Hyperband cycle after a trusted calibration without its full-resource bracket, "
-         "against with it"),
+         "against with it (both Bayesian)"),
         ("bayesian-hyperband", "bayesian-sh", "Default schedule: Hyperband against successive "
          "halving (both Bayesian)"),
         ("bayesian-hyperband", "random-hyperband", "Bayesian (BOHB-style) against random "

@@ -90,29 +90,28 @@ def _joint_model(task, seed):
         MultiFidelityStrategy.model = default
 
 
-def _adaptive_skip_full(task, seed):
-    """Bayesian adaptive schedule whose first Hyperband cycle after a trusted
-    calibration leaves out its bracket of fresh full-resource evaluations."""
+def _adaptive(task, seed, strategy="bayesian", screened=False, skip_first_full=False,
+              calibration_size=6):
+    """The adaptive schedule with its switches set (the library's defaults unless told).
+
+    ``screened=True`` screens Hyperband's first rung and sends
+    ``calibration_size`` of it to the maximum, instead of scoring that many
+    fresh configurations at both levels; ``skip_first_full`` leaves the
+    full-resource bracket out of the first Hyperband cycle after a trusted
+    calibration.
+    """
     from skscale import fidelity
-
-    default = fidelity.SKIP_FIRST_FULL
-    fidelity.SKIP_FIRST_FULL = True
-    try:
-        return _multi_fidelity(task, seed, "bayesian", "adaptive")
-    finally:
-        fidelity.SKIP_FIRST_FULL = default
-
-
-def _adaptive_small(task, seed):
-    """Bayesian adaptive schedule with calibration brackets of 4 configurations (not 6)."""
     from skscale.strategies.multifidelity import MultiFidelityStrategy
 
-    default = MultiFidelityStrategy.calibration_size
-    MultiFidelityStrategy.calibration_size = 4
+    saved = (fidelity.SCREENED_CALIBRATION, fidelity.SKIP_FIRST_FULL,
+             MultiFidelityStrategy.calibration_size)
+    fidelity.SCREENED_CALIBRATION, fidelity.SKIP_FIRST_FULL = screened, skip_first_full
+    MultiFidelityStrategy.calibration_size = calibration_size
     try:
-        return _multi_fidelity(task, seed, "bayesian", "adaptive")
+        return _multi_fidelity(task, seed, strategy, "adaptive")
     finally:
-        MultiFidelityStrategy.calibration_size = default
+        (fidelity.SCREENED_CALIBRATION, fidelity.SKIP_FIRST_FULL,
+         MultiFidelityStrategy.calibration_size) = saved
 
 
 def _halving(task, seed):
@@ -211,15 +210,18 @@ METHODS = {
                          f"random, resource, schedule='hyperband', n_iter={MF_BUDGET}"),
     "bayesian-hyperband": (lambda t, s: _multi_fidelity(t, s, "bayesian", "hyperband"),
                            f"bayesian, resource, schedule='hyperband', n_iter={MF_BUDGET}"),
-    "bayesian-adaptive": (lambda t, s: _multi_fidelity(t, s, "bayesian", "adaptive"),
+    "bayesian-adaptive": (lambda t, s: _adaptive(t, s),
                           f"bayesian, resource, schedule='adaptive', n_iter={MF_BUDGET}"),
-    "random-adaptive": (lambda t, s: _multi_fidelity(t, s, "random", "adaptive"),
+    "random-adaptive": (lambda t, s: _adaptive(t, s, "random"),
                         f"random, resource, schedule='adaptive', n_iter={MF_BUDGET}"),
-    "bayesian-adaptive-4": (_adaptive_small, "as bayesian-adaptive, with calibration "
-                            "brackets of 4 configurations instead of 6"),
-    "bayesian-adaptive-skip-full": (_adaptive_skip_full, "as bayesian-adaptive, but the first "
-                                    "Hyperband cycle after a trusted calibration leaves out its "
-                                    "bracket of fresh full-resource evaluations"),
+    "bayesian-adaptive-screened": (lambda t, s: _adaptive(t, s, screened=True),
+                                   "as bayesian-adaptive, but each calibration screens "
+                                   "Hyperband's first rung from its level and sends the best 3 "
+                                   "and 3 spread over the rest of the ranking to the maximum"),
+    "bayesian-adaptive-skip-full": (
+        lambda t, s: _adaptive(t, s, skip_first_full=True),
+        "as bayesian-adaptive, the first Hyperband cycle after a trusted calibration "
+        "without its bracket of fresh full-resource evaluations"),
     "bayesian-sh": (lambda t, s: _multi_fidelity(t, s, "bayesian", "successive_halving"),
                     f"bayesian, resource, schedule='successive_halving', n_iter={MF_BUDGET}"),
     "bayesian-hyperband-joint": (_joint_model, "as bayesian-hyperband, but the model learns "

@@ -403,14 +403,16 @@ def test_classes_too_many_for_auto_n_samples_levels():
 
 
 def _calibration_pairs(results, bracket):
-    """Scores at the low and at the full level of one calibration bracket, paired."""
+    """Scores at the low and at the full level of what one calibration bracket sent up."""
     rows = results["bracket"] == bracket
-    low = rows & (results["iter"] == 0)
-    high = rows & (results["iter"] == 1)
-    xs_low = [p["x"] for p, r in zip(results["params"], low, strict=True) if r]
-    xs_high = [p["x"] for p, r in zip(results["params"], high, strict=True) if r]
-    assert xs_low == xs_high  # the same configurations, in the same order
-    return results["mean_test_score"][low], results["mean_test_score"][high]
+    low = {p["x"]: m for p, m, i, r in zip(*_columns(results), rows, strict=True) if r and i == 0}
+    high = {p["x"]: m for p, m, i, r in zip(*_columns(results), rows, strict=True) if r and i == 1}
+    assert set(high) <= set(low)  # the configurations it sends up were screened first
+    return [low[x] for x in high], list(high.values()), len(low)
+
+
+def _columns(results):
+    return results["params"], results["mean_test_score"], results["iter"]
 
 
 @pytest.mark.parametrize("strategy", ["random", "bayesian"])
@@ -418,8 +420,9 @@ def test_adaptive_schedule_keeps_hyperband_when_low_levels_rank_well(strategy):
     search = toy_search(schedule="adaptive", strategy=strategy, n_iter=24).fit(X_DUMMY)
     results = search.cv_results_
     # Bracket 0 calibrates the lowest level: 6 configurations at 1, then at 27.
-    low, high = _calibration_pairs(results, 0)
-    assert len(low) == 6 and set(results["n_resources"][results["bracket"] == 0]) == {1, 27}
+    low, high, n_screened = _calibration_pairs(results, 0)
+    assert (n_screened, len(high)) == (6, 6)
+    assert set(results["n_resources"][results["bracket"] == 0]) == {1, 27}
     assert search.rank_correlations_ == {1: pytest.approx(1.0)}
     # Then Hyperband's brackets, from every level, within the budget.
     starts = {
@@ -432,6 +435,19 @@ def test_adaptive_schedule_keeps_hyperband_when_low_levels_rank_well(strategy):
     assert results["n_resources"][search.best_index_] == 27
 
 
+def test_screened_calibration_sends_the_best_and_a_spread_of_the_rest(monkeypatch):
+    from skscale import fidelity
+
+    monkeypatch.setattr(fidelity, "SCREENED_CALIBRATION", True)
+    results = toy_search(schedule="adaptive", n_iter=24).fit(X_DUMMY).cv_results_
+    low, high, n_screened = _calibration_pairs(results, 0)
+    assert (n_screened, len(high)) == (27, 6)
+    screened = results["mean_test_score"][(results["bracket"] == 0) & (results["iter"] == 0)]
+    # The low level's best 3 first, then 3 from the rest of its ranking, its worst last.
+    assert low[:3] == sorted(screened, reverse=True)[:3]
+    assert low[-1] == screened.min()
+
+
 @pytest.mark.parametrize("strategy", ["random", "bayesian"])
 def test_adaptive_schedule_drops_levels_that_mislead(strategy):
     # With trap=True every level below 27 prefers large x, the full level small x.
@@ -441,7 +457,7 @@ def test_adaptive_schedule_drops_levels_that_mislead(strategy):
     results = search.cv_results_
     rho = search.rank_correlations_
     assert rho[1] < 0.5
-    low, high = _calibration_pairs(results, 0)
+    low, high, _ = _calibration_pairs(results, 0)
     assert len(low) == 6
     # No bracket starts at the lowest level after the calibration.
     later = results["bracket"] > 0
