@@ -9,13 +9,12 @@ full-resource evaluation, so a task where low-resource scores mislead still
 gets configurations judged at full resource.
 
 The *adaptive* schedule checks that hedge instead of paying for it blindly:
-it first runs a *calibration* bracket (as many fresh configurations at a low
-level as Hyperband's first bracket from there starts, then a few of them at
-the maximum: the best ones and some spread over the rest of the ranking),
-measures how well the low level ranked those (Spearman's rank correlation),
-and runs Hyperband brackets from that level only if the ranking agrees;
-otherwise it tests the next level up the same way, and ends with plain
-full-resource evaluation when no tested level can be trusted.
+it first runs a *calibration* bracket (a few fresh configurations at a low
+level, then the same ones at the maximum, none discarded), measures how well
+the low level ranked them (Spearman's rank correlation), and runs Hyperband
+brackets from that level only if the ranking agrees; otherwise it tests the
+next level up the same way, and ends with plain full-resource evaluation
+when no tested level can be trusted.
 
 The budget is counted in resource units per fold: a search with ``n_iter``
 may spend about ``n_iter * max_resource``, what ``n_iter`` full-resource
@@ -206,9 +205,9 @@ def adaptive_paths(levels, factor, budget, n_pairs=MIN_PAIRS):
     for k in range(len(tested) + 1):
         plan, left = [], budget
         for level in tested[: k + 1]:
-            m = n_pairs
-            n = bracket_cycle(len(levels) - level, factor, "hyperband")[0][0]
-            n = max(n, m) if SCREENED_CALIBRATION else m
+            m = n = n_pairs
+            if SCREENED_CALIBRATION:  # Hyperband's first rung from this level
+                n = max(m, bracket_cycle(len(levels) - level, factor, "hyperband")[0][0])
             while m >= 1 and bracket_cost(n, level, levels, factor, m) > left:
                 m -= 1
                 n = n if SCREENED_CALIBRATION else m

@@ -137,8 +137,9 @@ class MultiFidelityStrategy(Strategy):
             self._paths = adaptive_paths(self.levels, factor, budget, self.calibration_size)
         else:
             plan = plan_brackets(self.levels, factor, budget, schedule)
-            self._paths = [[(n, first, False) for n, first in plan]]
-        self._tested = levels_to_test(self.levels, factor) if schedule == "adaptive" else []
+            self._paths = [[(n, first, 0) for n, first in plan]]
+        self._adaptive = schedule == "adaptive"
+        self._tested = levels_to_test(self.levels, factor) if self._adaptive else []
         self._path = 0  # which plan is followed: how many tested levels failed
         self.plan = self._paths[0]
         self.rank_correlations = {}
@@ -324,7 +325,7 @@ class MultiFidelityStrategy(Strategy):
                 UserWarning,
                 stacklevel=5,  # the caller of fit
             )
-        measured = {"rank_correlations_": dict(self.rank_correlations)} if self._tested else {}
+        measured = {"rank_correlations_": dict(self.rank_correlations)} if self._adaptive else {}
         if not self._model_based:
             return {**self._source.fitted_attributes(), **measured}
         model = self._model(2)
