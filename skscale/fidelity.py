@@ -34,10 +34,12 @@ MIN_PAIRS = 6
 # Whether a calibration bracket screens a full first rung (Hyperband's size)
 # and sends the best and a spread of the others to the maximum, or scores
 # MIN_PAIRS fresh configurations at both levels. Measured both ways on the
-# multi-fidelity benchmark: screening wasted less on two well-correlated
-# tasks, but trusted the misleading task's lowest level in 2 of 10 runs
-# (fresh: 0 of 10) and dropped good levels 3 to 5 times in 10 (fresh: 1 to 2),
-# the good configurations' scores at the maximum being near ties.
+# multi-fidelity benchmark (before calibrations drew their configurations as
+# one batch; runs in commit a7b704a): screening wasted less on two
+# well-correlated tasks, but trusted the misleading task's lowest level in 2
+# of 10 runs (fresh: 0 of 10) and dropped good levels 3 to 5 times in 10
+# (fresh: 1 to 2), the good configurations' scores at the maximum being near
+# ties.
 SCREENED_CALIBRATION = False
 # A level is trusted when its ranking agrees with the maximum's at least this
 # much. In a simulation of brackets on Gaussian scores (rho the same at every
@@ -47,8 +49,8 @@ SCREENED_CALIBRATION = False
 TRUST_THRESHOLD = 0.5
 # Whether the first Hyperband cycle after a calibration leaves out its bracket
 # of fresh full-resource evaluations (the calibration made some already).
-# Measured both ways on the multi-fidelity benchmark: keeping it was as good
-# or better on 3 of 4 tasks, none significantly.
+# Measured both ways on the multi-fidelity benchmark (same earlier version):
+# keeping it was as good or better on 3 of 4 tasks, none significantly.
 SKIP_FIRST_FULL = False
 
 

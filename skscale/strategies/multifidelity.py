@@ -164,6 +164,7 @@ class MultiFidelityStrategy(Strategy):
         self._in_play = []  # every configuration started, to avoid repeats
         self._last = None  # (bracket, number of candidates) of the last ask
         self._warm_levels = None
+        self._batch_for, self._batch = None, []  # a calibration rung's fresh configurations
 
     # -- the schedule -------------------------------------------------------
 
@@ -176,7 +177,10 @@ class MultiFidelityStrategy(Strategy):
         while (bracket := self._current()) is not None:
             if bracket.needs_new:
                 wanted = min(n, bracket.sizes[0] - len(bracket.configs))
-                configs = self._fresh(wanted)
+                if bracket.calibration:
+                    configs = self._calibration_configs(bracket, wanted)
+                else:
+                    configs = self._fresh(wanted)
                 if not configs:  # the strategy ran out: this bracket ends with what it has
                     bracket.close_first_rung()
                     if not bracket.configs:
@@ -275,6 +279,21 @@ class MultiFidelityStrategy(Strategy):
         return np.asarray(results["n_resources"]) == self.levels[-1]
 
     # -- fresh configurations -----------------------------------------------
+
+    def _calibration_configs(self, bracket, n):
+        """Fresh configurations of a calibration's first rung, drawn as one batch.
+
+        None of them reaches the maximum level, which the model learns from
+        once a level is dropped, before the rung is complete: asked one at a
+        time, a model would propose them all from the same data (close to
+        one another, which tests the ranking over a narrow range). As one
+        batch, its pending points keep them apart.
+        """
+        if bracket is not self._batch_for:
+            self._batch_for = bracket
+            self._batch = self._fresh(bracket.sizes[0] - len(bracket.configs))
+        configs, self._batch = self._batch[:n], self._batch[n:]
+        return configs
 
     def _fresh(self, n):
         if n <= 0:
