@@ -508,3 +508,25 @@ def test_adaptive_schedule_callbacks_stay_within_their_rounds(task_recorder):
     search.fit(X_DUMMY)
     names = [name for name, _ in recorder.begun]
     assert names.count("search") == 1 and names.count("round") > 3
+
+
+def test_calibration_rung_is_drawn_as_one_batch(monkeypatch):
+    # Asked one at a time, a model would propose the whole rung from the same
+    # data; the calibration asks for its 6 fresh configurations at once.
+    from skscale.strategies import multifidelity
+
+    asked = []
+    fresh = multifidelity.MultiFidelityStrategy._fresh
+
+    def recording(self, n):
+        asked.append(n)
+        return fresh(self, n)
+
+    monkeypatch.setattr(multifidelity.MultiFidelityStrategy, "_fresh", recording)
+    search = toy_search(
+        estimator=Toy(trap=True), schedule="adaptive", strategy="bayesian", n_iter=24
+    ).fit(X_DUMMY)
+    n_calibrations = len(search.rank_correlations_)
+    assert asked[:1] == [6] and asked.count(6) >= n_calibrations
+    # Everything else is asked one round (here one configuration) at a time.
+    assert set(asked) <= {1, 6}
