@@ -22,8 +22,11 @@ COLOURS = {
     "random-full": "tab:gray", "bayesian-full": "tab:blue", "random-hyperband": "tab:olive",
     "bayesian-hyperband": "tab:red", "bayesian-sh": "tab:orange",
     "sklearn-halving": "tab:green", "bayesian-hyperband-joint": "tab:purple",
-    "optuna-hyperband": "tab:brown",
+    "optuna-hyperband": "tab:brown", "bayesian-adaptive": "tab:cyan",
+    "random-adaptive": "tab:pink",
 }
+ADAPTIVE = "bayesian-adaptive"
+ADAPTIVE_PEERS = ("bayesian-hyperband", "bayesian-full")
 
 
 def best_curve(run, grid):
@@ -70,7 +73,7 @@ def task_rows(by_method, full_budget):
         mean = mean_curve(runs, grid)
         finals = final_bests(runs)
         rows[method] = {
-            "n": len(runs), "curve": mean,
+            "n": len(runs), "curve": mean, "curves": np.array([best_curve(r, grid) for r in runs]),
             "final_mean": float(np.mean(finals)), "final_std": float(np.std(finals)),
             "finals": finals,
             "cost": float(np.mean([np.sum(r["cost"]) for r in runs])),
@@ -113,10 +116,14 @@ def verdicts(task, tables, probes):
     rho = probes.get(task, {}).get("spearman", np.nan)
     if rho < MISLEADING and "bayesian-full" in rows:
         full = rows["bayesian-full"]["reach"]
-        ok = np.isfinite(main["reach"]) and (not np.isfinite(full) or main["reach"] <= 1.2 * full)
-        lines.append(f"misleading task (Spearman {rho:.2f}): cost to reach "
-                     f"{_fmt(main['reach'], '.2f')} vs full-fidelity Bayesian "
-                     f"{_fmt(full, '.2f')} (target <= 1.2x): {'met' if ok else 'MISSED'}")
+        for method in dict.fromkeys((MAIN, ADAPTIVE)):
+            if method not in rows:
+                continue
+            reach = rows[method]["reach"]
+            ok = np.isfinite(reach) and (not np.isfinite(full) or reach <= 1.2 * full)
+            lines.append(f"misleading task (Spearman {rho:.2f}): {method}'s cost to reach "
+                         f"{_fmt(reach, '.2f')} vs full-fidelity Bayesian "
+                         f"{_fmt(full, '.2f')} (target <= 1.2x): {'met' if ok else 'MISSED'}")
     return lines
 
 
@@ -139,6 +146,60 @@ def _pairs_section(tables, pairs):
                               f"{a} cost", f"{b} cost"], rows),
                       "", f"{a} has the higher mean on {wins} of {len(rows)} tasks.", ""]
     return lines
+
+
+def adaptive_outcome(run):
+    """Which levels an adaptive run kept, read from its rows' costs.
+
+    Returns 0 when it kept the lowest level (a bracket starts there after the
+    first calibration), 1 when it kept only the second (a second calibration,
+    then a bracket below the maximum), 2 when it fell back to the full
+    resource. A calibration is a run of rows at one level, then a run at the
+    maximum.
+    """
+    cost = np.asarray(run["cost"])
+    starts = np.flatnonzero(np.r_[True, cost[1:] != cost[:-1]])
+    runs_of = [cost[i] for i in starts]  # the level of each run of equal rows
+    if len(runs_of) > 2 and runs_of[2] == runs_of[0]:
+        return 0
+    if len(runs_of) > 4 and runs_of[4] < 1:
+        return 1
+    return 2
+
+
+def _outcome_line(method, runs):
+    counts = np.bincount([adaptive_outcome(r) for r in runs.values()], minlength=3)
+    return (f"{method}: kept the lowest level in {counts[0]} of {sum(counts)} runs, only "
+            f"the second in {counts[1]}, fell back to the full resource in {counts[2]}")
+
+
+def _equal_cost_section(tables, probes, method, peers):
+    """``method`` against ``peers`` per task: cost to reach the target, and each
+    one's best per run at ``method``'s mean cost spent (Mann-Whitney p-values)."""
+    header, rows = ["task (rho)", "cost", f"{method}: reach", "best at that cost"], []
+    for peer in peers:
+        header += [f"{peer}: reach", "best at that cost", "p"]
+    for task, (grid, _, by_method) in tables.items():
+        if method not in by_method or not all(p in by_method for p in peers):
+            continue
+        mine = by_method[method]
+        index = np.searchsorted(grid, mine["cost"] + 1e-9, side="right") - 1
+        cost = grid[index]
+        rho = probes.get(task, {}).get("spearman", np.nan)
+        row = [f"{task} ({_fmt(rho, '.2f')})", _fmt(cost, ".2f"), _fmt(mine["reach"], ".2f"),
+               _fmt(np.mean(mine["curves"][:, index]), ".4f")]
+        for peer in peers:
+            theirs = by_method[peer]
+            row += [_fmt(theirs["reach"], ".2f"), _fmt(np.mean(theirs["curves"][:, index]), ".4f"),
+                    _fmt(rank_test(mine["curves"][:, index], theirs["curves"][:, index]), ".2f")]
+        rows.append(row)
+    if not rows:
+        return []
+    return [f"## {method} against {', '.join(peers)} at equal cost", "",
+            f"Best = mean over runs of the best full-resource score once {method}'s mean cost "
+            f"(grid step {GRID_STEP}) is spent; p = Mann-Whitney between {method}'s runs and "
+            "the peer's at that cost; reach = cost to reach the target (random@64's mean best).",
+            "", _table(header, rows), ""]
 
 
 def figure(tables, path, full_budget):
@@ -212,6 +273,7 @@ def write(out, runs, probes, tasks, methods, full_budget, mf_budget):
     ]
     for task, (_, _, rows) in tables.items():
         lines += [f"## {task}", ""]
+        outcomes = [_outcome_line(m, runs[task][m]) for m in rows if "adaptive" in m]
         base = rows[BASELINE]["cost"]
         table_rows = []
         for method, row in rows.items():
@@ -227,9 +289,20 @@ def write(out, runs, probes, tasks, methods, full_budget, mf_budget):
                     "x random@64", "wall s", "CPU s"], table_rows),
             "",
             *[f"- {v}" for v in verdicts(task, tables, probes)],
+            *[f"- {line}" for line in outcomes],
             "",
         ]
+    lines += _equal_cost_section(tables, probes, ADAPTIVE, ADAPTIVE_PEERS)
     lines += _pairs_section(tables, [
+        ("bayesian-adaptive", "bayesian-hyperband", "Adaptive schedule against Hyperband "
+         "(both Bayesian, same budget)"),
+        ("random-adaptive", "random-hyperband", "Adaptive schedule against Hyperband "
+         "(both random, same budget)"),
+        ("bayesian-adaptive-screened", "bayesian-adaptive", "Adaptive schedule: calibration "
+         "screening Hyperband's first rung against 6 fresh configurations (both Bayesian)"),
+        ("bayesian-adaptive-skip-full", "bayesian-adaptive", "Adaptive schedule: the first "
+         "Hyperband cycle after a trusted calibration without its full-resource bracket, "
+         "against with it (both Bayesian)"),
         ("bayesian-hyperband", "bayesian-sh", "Default schedule: Hyperband against successive "
          "halving (both Bayesian)"),
         ("bayesian-hyperband", "random-hyperband", "Bayesian (BOHB-style) against random "

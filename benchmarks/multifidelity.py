@@ -90,6 +90,30 @@ def _joint_model(task, seed):
         MultiFidelityStrategy.model = default
 
 
+def _adaptive(task, seed, strategy="bayesian", screened=False, skip_first_full=False,
+              calibration_size=6):
+    """The adaptive schedule with its switches set (the library's defaults unless told).
+
+    ``screened=True`` screens Hyperband's first rung and sends
+    ``calibration_size`` of it to the maximum, instead of scoring that many
+    fresh configurations at both levels; ``skip_first_full`` leaves the
+    full-resource bracket out of the first Hyperband cycle after a trusted
+    calibration.
+    """
+    from skscale import fidelity
+    from skscale.strategies.multifidelity import MultiFidelityStrategy
+
+    saved = (fidelity.SCREENED_CALIBRATION, fidelity.SKIP_FIRST_FULL,
+             MultiFidelityStrategy.calibration_size)
+    fidelity.SCREENED_CALIBRATION, fidelity.SKIP_FIRST_FULL = screened, skip_first_full
+    MultiFidelityStrategy.calibration_size = calibration_size
+    try:
+        return _multi_fidelity(task, seed, strategy, "adaptive")
+    finally:
+        (fidelity.SCREENED_CALIBRATION, fidelity.SKIP_FIRST_FULL,
+         MultiFidelityStrategy.calibration_size) = saved
+
+
 def _halving(task, seed):
     """sklearn's HalvingRandomSearchCV with the same levels and factor.
 
@@ -186,6 +210,21 @@ METHODS = {
                          f"random, resource, schedule='hyperband', n_iter={MF_BUDGET}"),
     "bayesian-hyperband": (lambda t, s: _multi_fidelity(t, s, "bayesian", "hyperband"),
                            f"bayesian, resource, schedule='hyperband', n_iter={MF_BUDGET}"),
+    "bayesian-adaptive": (lambda t, s: _adaptive(t, s),
+                          f"bayesian, resource, schedule='adaptive', n_iter={MF_BUDGET}"),
+    "random-adaptive": (lambda t, s: _adaptive(t, s, "random"),
+                        f"random, resource, schedule='adaptive', n_iter={MF_BUDGET}"),
+    "bayesian-adaptive-screened": (lambda t, s: _adaptive(t, s, screened=True),
+                                   "as bayesian-adaptive, but each calibration screens "
+                                   "Hyperband's first rung from its level and sends the best 3 "
+                                   "and 3 spread over the rest of the ranking to the maximum "
+                                   "(not run since calibrations draw one batch; earlier "
+                                   "runs in commit a7b704a)"),
+    "bayesian-adaptive-skip-full": (
+        lambda t, s: _adaptive(t, s, skip_first_full=True),
+        "as bayesian-adaptive, the first Hyperband cycle after a trusted calibration "
+        "without its bracket of fresh full-resource evaluations (not run since "
+        "calibrations draw one batch; earlier runs in commit a7b704a)"),
     "bayesian-sh": (lambda t, s: _multi_fidelity(t, s, "bayesian", "successive_halving"),
                     f"bayesian, resource, schedule='successive_halving', n_iter={MF_BUDGET}"),
     "bayesian-hyperband-joint": (_joint_model, "as bayesian-hyperband, but the model learns "

@@ -178,12 +178,17 @@ class ScaledSearchCV(BaseSearchCV):
     reduction_factor : float, default=3
         Ratio between consecutive resource levels: each rung keeps the best
         ``1 / reduction_factor`` of its configurations for the next level.
-    schedule : {"hyperband", "successive_halving"}, default="hyperband"
+    schedule : {"hyperband", "successive_halving", "adaptive"}, default="hyperband"
         ``"hyperband"`` cycles through brackets that start at every level,
         down to full-resource evaluation of fresh configurations, so it stays
         robust when low-resource scores mislead. ``"successive_halving"``
         repeats the bracket that starts at ``min_resource``: faster when
-        low-resource scores rank configurations well. With
+        low-resource scores rank configurations well. ``"adaptive"`` first
+        scores 6 configurations at ``min_resource`` and at ``max_resource``,
+        runs Hyperband from ``min_resource`` only if the two rank them alike
+        (Spearman's rho >= 0.5), otherwise tests the next level up the same
+        way, and spends the budget on full-resource evaluations when no low
+        level can be trusted; ``rank_correlations_`` keeps the measurements. With
         ``strategy="bayesian"`` fresh configurations come from a model fitted
         on the highest level with enough results (BOHB).
 
@@ -221,6 +226,11 @@ class ScaledSearchCV(BaseSearchCV):
         ``bracket``. Only rows at the last level can be ``best_index_``: the
         ranks put every row at a lower level after all full-resource ones
         (failed rows last, as always).
+    rank_correlations_ : dict
+        With ``schedule="adaptive"``: for each resource level tested, Spearman's
+        rank correlation between its scores and the ``max_resource`` scores of
+        the configurations evaluated at both in its calibration bracket (None
+        with fewer than 6 finite pairs). Levels below 0.5 were dropped.
     n_candidates_ : int
         Number of candidates this fit evaluated and recorded in ``cv_results_``
         (warm-start rows excluded).
@@ -533,6 +543,8 @@ class ScaledSearchCV(BaseSearchCV):
                     scores = results[self._guiding_metric(results)][-len(candidates) :]
                     strategy.tell(candidates, np.asarray(scores, dtype=np.float64))
                     n_done += len(candidates)
+                    # The adaptive multi-fidelity schedule may plan again after a tell.
+                    n_planned = progress.n_planned = strategy.n_candidates
                     n_rounds_done += 1
                     self._report(progress, n_done, results)
                     judged = strategy.judged(results)[n_warm:]

@@ -4,14 +4,19 @@ import numpy as np
 import pytest
 
 from skscale.fidelity import (
+    MIN_PAIRS,
     Bracket,
+    adaptive_paths,
     bracket_cost,
     bracket_cycle,
+    levels_to_test,
     plan_brackets,
     planned_evaluations,
+    rank_agreement,
     rank_full_resource_first,
     resource_levels,
     rung_sizes,
+    screened_indices,
     top_indices,
 )
 from skscale.search import rank_scores
@@ -92,3 +97,93 @@ def test_full_resource_rows_rank_first():
     ranks = rank_full_resource_first(means, n_resources, 27, rank_scores)
     # Full-resource rows 0.7 > 0.5, then the low-resource 0.99 > 0.95, failures last.
     np.testing.assert_array_equal(ranks, [3, 2, 1, 4, 5])
+
+
+def test_levels_to_test_leave_out_those_close_to_the_maximum():
+    assert levels_to_test([1, 3, 9, 27], 3) == [0, 1]
+    assert levels_to_test([37, 111, 333, 1000], 3) == [0, 1]  # 111 * 9 = 999: rounding
+    assert levels_to_test([1, 2, 4, 8, 16], 2) == [0, 1, 2]
+    assert levels_to_test([9, 27], 3) == []
+
+
+@pytest.mark.parametrize("n_iter", [2, 10, 24, 64])
+def test_adaptive_paths_share_prefixes_and_spend_at_most_the_budget(n_iter):
+    levels, budget = [1, 3, 9, 27], n_iter * 27
+    paths = adaptive_paths(levels, 3, budget)
+    assert len(paths) == len(levels_to_test(levels, 3)) + 1
+    for k, path in enumerate(paths):
+        spent = sum(bracket_cost(n, first, levels, 3, cal) for n, first, cal in path)
+        assert spent <= budget and planned_evaluations(path, levels, 3) >= 2
+        calibrations = [(n, first, cal) for n, first, cal in path if cal]
+        # Plan k calibrates the tested levels up to the k-th, in order, first.
+        assert [first for _, first, _ in calibrations] == [0, 1][: k + 1][: len(calibrations)]
+        assert all(cal for _, _, cal in path[: len(calibrations)])
+        assert all(1 <= cal <= min(n, MIN_PAIRS) for n, _, cal in calibrations)
+        if k:  # switching from plan k - 1 keeps the brackets it ran
+            assert path[:k] == paths[k - 1][:k]
+    if n_iter == 24:
+        # Calibrations score 6 fresh configurations at their level and at the maximum.
+        assert paths[1][:2] == [(6, 0, 6), (6, 1, 6)]
+        # Trusted: Hyperband over every level after the calibration.
+        assert paths[0][1:5] == [(27, 0, 0), (12, 1, 0), (6, 2, 0), (4, 3, 0)]
+        # Both tested levels mislead: the rest at the full resource, one bracket.
+        assert paths[-1][2:] == [(11, 3, 0)]
+
+
+def test_screened_calibrations_start_hyperbands_first_rung(monkeypatch):
+    from skscale import fidelity
+
+    monkeypatch.setattr(fidelity, "SCREENED_CALIBRATION", True)
+    paths = adaptive_paths([1, 3, 9, 27], 3, 24 * 27)
+    # 27 at level 0, 9 at level 1; 6 of them go to the maximum.
+    assert paths[1][:2] == [(27, 0, MIN_PAIRS), (9, 1, MIN_PAIRS)]
+    assert paths[-1][2:] == [(10, 3, 0)]
+
+
+def test_adaptive_paths_without_a_level_to_test_are_hyperband():
+    levels = [9, 27]
+    [path] = adaptive_paths(levels, 3, 10 * 27)
+    assert path == [(n, first, 0) for n, first in plan_brackets(levels, 3, 270, "hyperband")]
+
+
+def test_rank_agreement():
+    assert rank_agreement([1, 2, 3, 4, 5, 6], [2, 4, 6, 8, 10, 12]) == pytest.approx(1.0)
+    assert rank_agreement([1, 2, 3, 4, 5, 6], [6, 5, 4, 3, 2, 1]) == pytest.approx(-1.0)
+    # Non-finite pairs are left out; too few pairs is no evidence.
+    assert rank_agreement([1, 2, 3, 4, 5, np.nan], [1, 2, 3, 4, 5, 6]) is None
+    assert rank_agreement([1, 2, 3], [1, 2, 3], min_pairs=3) == pytest.approx(1.0)
+    # A level that ties everything cannot rank.
+    assert rank_agreement([0.5] * 6, [1, 2, 3, 4, 5, 6]) == 0.0
+
+
+def test_screened_indices_take_the_best_and_a_spread_of_the_rest():
+    scores = np.arange(27.0)  # configuration i has rank 27 - i
+    assert screened_indices(scores, 6) == [26, 25, 24, 23, 12, 0]
+    assert screened_indices([0.1, np.nan, 0.3], 6) == [0, 1, 2]  # all, in order
+
+
+def test_calibration_bracket_pairs_the_scores_of_what_it_sends_up():
+    levels = [1, 3, 9, 27]
+    assert bracket_cost(9, 1, levels, 3, calibration=4) == 9 * 3 + 4 * 27
+    bracket = Bracket(9, 1, levels, 3, index=0, calibration=4)
+    bracket.add_new(list("abcdefghi"))
+    assert bracket.level == 1
+    bracket.tell([0.4, np.nan, 0.9, 0.1, 0.5, 0.6, 0.2, 0.3, 0.7])
+    # No rung in between; the best 2, then 2 spread over the rest of the ranking.
+    assert bracket.level == 3 and bracket.configs == list("ci") + list("fb")
+    assert bracket.next_configs(3) == list("cif")
+    bracket.tell([0.5, 0.2, 0.3])
+    assert not bracket.done
+    assert bracket.next_configs(3) == ["b"]
+    bracket.tell([0.8])
+    assert bracket.done
+    assert bracket.low_scores[:3] == [0.9, 0.7, 0.6] and np.isnan(bracket.low_scores[3])
+    assert bracket.high_scores == [0.5, 0.2, 0.3, 0.8]
+
+
+def test_plan_can_leave_the_full_bracket_out_of_its_first_cycle():
+    levels = [1, 3, 9, 27]
+    plan = plan_brackets(levels, 3, 40 * 27, "hyperband", skip_first_full=True)
+    assert plan[:4] == [(27, 0), (12, 1), (6, 2), (27, 0)]  # no (4, 3) before the second cycle
+    assert (4, 3) in plan  # the second cycle has it
+    assert plan_brackets([27], 3, 2 * 27, "hyperband", skip_first_full=True) == [(1, 0), (1, 0)]

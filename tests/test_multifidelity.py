@@ -71,7 +71,7 @@ def toy_search(**kwargs):
 
 
 @pytest.mark.parametrize("strategy", ["random", "bayesian", "grid"])
-@pytest.mark.parametrize("schedule", ["hyperband", "successive_halving"])
+@pytest.mark.parametrize("schedule", ["hyperband", "successive_halving", "adaptive"])
 def test_results_layout_and_best_at_max_resource(strategy, schedule):
     search = toy_search(strategy=strategy, schedule=schedule).fit(X_DUMMY)
     results = search.cv_results_
@@ -400,3 +400,133 @@ def test_classes_too_many_for_auto_n_samples_levels():
     search = ScaledSearchCV(SVC(), {"C": Continuous(0.1, 10.0)}, cv=3, resource="n_samples")
     with pytest.raises(ValueError, match=r"\(20 samples\) are too small.*at least 50 samples"):
         search.fit(X[:30], y[:30])
+
+
+def _calibration_pairs(results, bracket):
+    """Scores at the low and at the full level of what one calibration bracket sent up."""
+    rows = results["bracket"] == bracket
+    low = {p["x"]: m for p, m, i, r in zip(*_columns(results), rows, strict=True) if r and i == 0}
+    high = {p["x"]: m for p, m, i, r in zip(*_columns(results), rows, strict=True) if r and i == 1}
+    assert set(high) <= set(low)  # the configurations it sends up were screened first
+    return [low[x] for x in high], list(high.values()), len(low)
+
+
+def _columns(results):
+    return results["params"], results["mean_test_score"], results["iter"]
+
+
+@pytest.mark.parametrize("strategy", ["random", "bayesian"])
+def test_adaptive_schedule_keeps_hyperband_when_low_levels_rank_well(strategy):
+    search = toy_search(schedule="adaptive", strategy=strategy, n_iter=24).fit(X_DUMMY)
+    results = search.cv_results_
+    # Bracket 0 calibrates the lowest level: 6 configurations at 1, then at 27.
+    low, high, n_screened = _calibration_pairs(results, 0)
+    assert (n_screened, len(high)) == (6, 6)
+    assert set(results["n_resources"][results["bracket"] == 0]) == {1, 27}
+    assert search.rank_correlations_ == {1: pytest.approx(1.0)}
+    # Then Hyperband's brackets, from every level, within the budget.
+    starts = {
+        int(results["n_resources"][(results["bracket"] == b) & (results["iter"] == 0)][0])
+        for b in np.unique(results["bracket"])[1:]
+    }
+    assert starts == {1, 3, 9, 27}
+    assert results["n_resources"].sum() <= 24 * 27
+    assert len(results["params"]) == search.n_candidates_
+    assert results["n_resources"][search.best_index_] == 27
+
+
+def test_screened_calibration_sends_the_best_and_a_spread_of_the_rest(monkeypatch):
+    from skscale import fidelity
+
+    monkeypatch.setattr(fidelity, "SCREENED_CALIBRATION", True)
+    results = toy_search(schedule="adaptive", n_iter=24).fit(X_DUMMY).cv_results_
+    low, high, n_screened = _calibration_pairs(results, 0)
+    assert (n_screened, len(high)) == (27, 6)
+    screened = results["mean_test_score"][(results["bracket"] == 0) & (results["iter"] == 0)]
+    # The low level's best 3 first, then 3 from the rest of its ranking, its worst last.
+    assert low[:3] == sorted(screened, reverse=True)[:3]
+    assert low[-1] == screened.min()
+
+
+@pytest.mark.parametrize("strategy", ["random", "bayesian"])
+def test_adaptive_schedule_drops_levels_that_mislead(strategy):
+    # With trap=True every level below 27 prefers large x, the full level small x.
+    search = toy_search(
+        estimator=Toy(trap=True), schedule="adaptive", strategy=strategy, n_iter=24
+    ).fit(X_DUMMY)
+    results = search.cv_results_
+    rho = search.rank_correlations_
+    assert rho[1] < 0.5
+    low, high, _ = _calibration_pairs(results, 0)
+    assert len(low) == 6
+    # No bracket starts at the lowest level after the calibration.
+    later = results["bracket"] > 0
+    assert 1 not in set(results["n_resources"][later])
+    if rho.get(3, 1.0) < 0.5:  # both tested levels dropped: full resource only
+        assert set(results["n_resources"][results["bracket"] > 1]) == {27}
+    # The budget is kept and the search counts the evaluations it made.
+    assert results["n_resources"].sum() <= 24 * 27
+    assert len(results["params"]) == search.n_candidates_
+    # More full-resource evaluations than Hyperband makes in the same budget.
+    hyperband = toy_search(estimator=Toy(trap=True), strategy=strategy, n_iter=24).fit(X_DUMMY)
+    n_full = (results["n_resources"] == 27).sum()
+    assert n_full > 1.5 * (hyperband.cv_results_["n_resources"] == 27).sum()
+    assert (
+        abs(np.log10(search.best_params_["x"]) + 2)
+        < abs(np.log10(hyperband.best_params_["x"]) + 2) + 0.5
+    )
+
+
+def test_adaptive_schedule_is_deterministic_and_reports_progress(capsys):
+    a = toy_search(estimator=Toy(trap=True), schedule="adaptive", strategy="bayesian", verbose=1)
+    a.fit(X_DUMMY)
+    out = capsys.readouterr().out
+    n = len(a.cv_results_["params"])
+    # The planned count follows the new plan: the last line is n of n.
+    assert f"{n}/{n} evaluated" in out
+    b = toy_search(estimator=Toy(trap=True), schedule="adaptive", strategy="bayesian").fit(X_DUMMY)
+    assert a.cv_results_["params"] == b.cv_results_["params"]
+    assert a.rank_correlations_ == b.rank_correlations_
+
+
+def test_adaptive_schedule_with_warm_start_and_a_stop_criterion():
+    search = toy_search(schedule="adaptive", strategy="bayesian", n_iter=8).fit(X_DUMMY)
+    n_first = len(search.cv_results_["params"])
+    search.set_params(warm_start=True, n_iter=30, target_score=-0.3).fit(X_DUMMY)
+    results = search.cv_results_
+    assert results["warm_start"][:n_first].all()
+    assert search.stop_reason_ == "target_score"
+    assert results["n_resources"][-1] == 27 and search.best_params_["budget"] == 27
+
+
+def test_adaptive_schedule_callbacks_stay_within_their_rounds(task_recorder):
+    if not hasattr(ScaledSearchCV, "set_callbacks"):
+        pytest.skip("scikit-learn without callbacks")
+    recorder = task_recorder()
+    search = toy_search(estimator=Toy(trap=True), schedule="adaptive", strategy="random")
+    search.set_callbacks(recorder)
+    search.fit(X_DUMMY)
+    names = [name for name, _ in recorder.begun]
+    assert names.count("search") == 1 and names.count("round") > 3
+
+
+def test_calibration_rung_is_drawn_as_one_batch(monkeypatch):
+    # Asked one at a time, a model would propose the whole rung from the same
+    # data; the calibration asks for its 6 fresh configurations at once.
+    from skscale.strategies import multifidelity
+
+    asked = []
+    fresh = multifidelity.MultiFidelityStrategy._fresh
+
+    def recording(self, n):
+        asked.append(n)
+        return fresh(self, n)
+
+    monkeypatch.setattr(multifidelity.MultiFidelityStrategy, "_fresh", recording)
+    search = toy_search(
+        estimator=Toy(trap=True), schedule="adaptive", strategy="bayesian", n_iter=24
+    ).fit(X_DUMMY)
+    n_calibrations = len(search.rank_correlations_)
+    assert asked[:1] == [6] and asked.count(6) >= n_calibrations
+    # Everything else is asked one round (here one configuration) at a time.
+    assert set(asked) <= {1, 6}

@@ -14,11 +14,16 @@ import warnings
 import numpy as np
 
 from ..fidelity import (
+    MIN_PAIRS,
+    TRUST_THRESHOLD,
     Bracket,
+    adaptive_paths,
+    levels_to_test,
     plan_brackets,
     planned_configurations,
     planned_evaluations,
-    rung_sizes,
+    planned_rung_sizes,
+    rank_agreement,
 )
 from ..ranges import Integer
 from ..space import SearchSpace
@@ -82,12 +87,28 @@ class MultiFidelityStrategy(Strategy):
     resource : skscale.resource.Resource
     factor : float
         Reduction factor between rungs.
-    schedule : {"hyperband", "successive_halving"}
+    schedule : {"hyperband", "successive_halving", "adaptive"}
     **options
         Passed to ``base`` (``grid_points``, ``batch_size``).
 
+    Attributes
+    ----------
+    rank_correlations : dict
+        Adaptive schedule only: resource level to Spearman's rank correlation
+        between its scores and the maximum level's over the configurations of
+        its calibration bracket (None with too few finite pairs), for each
+        level tested so far.
+
     Notes
     -----
+    The adaptive schedule (``skscale.fidelity.adaptive_paths``) decides
+    after each calibration bracket: a level whose rank correlation is below
+    ``TRUST_THRESHOLD`` is dropped with every level below it, the remaining
+    budget is planned again from the next tested level (or spent on
+    full-resource evaluations), and the Bayesian model no longer learns from
+    the dropped levels. The number of evaluations then changes, and
+    ``n_candidates`` with it.
+
     With a model-based ``base`` (Bayesian), each fresh configuration comes
     from a model fitted on the observations of the highest resource level
     that has at least as many finite scores as the Bayesian initial design
@@ -101,6 +122,8 @@ class MultiFidelityStrategy(Strategy):
     # level with enough results, BOHB) or "joint" (every level, the resource
     # one more model input). Chosen by the multi-fidelity benchmark.
     model = "level"
+    # Configurations of an adaptive calibration bracket (a benchmark switch).
+    calibration_size = MIN_PAIRS
 
     def __init__(
         self, space, n_iter, random_state, *, base, resource, factor, schedule, **options
@@ -109,8 +132,19 @@ class MultiFidelityStrategy(Strategy):
         self.resource = resource
         self.levels = list(resource.levels)
         self.factor = factor
-        self.plan = plan_brackets(self.levels, factor, n_iter * self.levels[-1], schedule)
-        n_configs = planned_configurations(self.plan)
+        budget = n_iter * self.levels[-1]
+        if schedule == "adaptive":
+            self._paths = adaptive_paths(self.levels, factor, budget, self.calibration_size)
+        else:
+            plan = plan_brackets(self.levels, factor, budget, schedule)
+            self._paths = [[(n, first, 0) for n, first in plan]]
+        self._adaptive = schedule == "adaptive"
+        self._tested = levels_to_test(self.levels, factor) if self._adaptive else []
+        self._path = 0  # which plan is followed: how many tested levels failed
+        self.plan = self._paths[0]
+        self.rank_correlations = {}
+        # Enough fresh configurations and rounds for whichever plan is followed.
+        n_configs = max(planned_configurations(path) for path in self._paths)
         self.n_candidates = planned_evaluations(self.plan, self.levels, factor)
         self.sequential = base.sequential
         self._model_based = issubclass(base, BayesianStrategy)
@@ -122,12 +156,15 @@ class MultiFidelityStrategy(Strategy):
         else:
             self._source = base(space, n_configs, random_state, **options)
         self._brackets = [
-            Bracket(n, first, self.levels, factor, i) for i, (n, first) in enumerate(self.plan)
+            Bracket(n, first, self.levels, factor, i, calibration)
+            for i, (n, first, calibration) in enumerate(self.plan)
         ]
+        self._n_evaluated = 0  # evaluations of this search told so far
         self._observed = [([], []) for _ in self.levels]  # per level: configs, scores
         self._in_play = []  # every configuration started, to avoid repeats
         self._last = None  # (bracket, number of candidates) of the last ask
         self._warm_levels = None
+        self._batch_for, self._batch = None, []  # a calibration rung's fresh configurations
 
     # -- the schedule -------------------------------------------------------
 
@@ -140,7 +177,10 @@ class MultiFidelityStrategy(Strategy):
         while (bracket := self._current()) is not None:
             if bracket.needs_new:
                 wanted = min(n, bracket.sizes[0] - len(bracket.configs))
-                configs = self._fresh(wanted)
+                if bracket.calibration:
+                    configs = self._calibration_configs(bracket, wanted)
+                else:
+                    configs = self._fresh(wanted)
                 if not configs:  # the strategy ran out: this bracket ends with what it has
                     bracket.close_first_rung()
                     if not bracket.configs:
@@ -158,11 +198,15 @@ class MultiFidelityStrategy(Strategy):
         return []
 
     def n_rounds(self, round_size):
-        # Every rung is asked for separately.
-        return sum(
-            math.ceil(size / round_size)
-            for n, first in self.plan
-            for size in rung_sizes(n, len(self.levels) - first, self.factor)
+        # Every rung is asked for separately; at most this many whatever the
+        # adaptive schedule decides.
+        return max(
+            sum(
+                math.ceil(size / round_size)
+                for entry in path
+                for size in planned_rung_sizes(entry, self.levels, self.factor)
+            )
+            for path in self._paths
         )
 
     def round_options(self):
@@ -191,7 +235,37 @@ class MultiFidelityStrategy(Strategy):
         bracket, _ = self._last
         for params, score in zip(candidates, scores, strict=True):
             self._observe(bracket.level, params, score)
+        self._n_evaluated += len(candidates)
         bracket.tell(scores)
+        if bracket.calibration and bracket.done:
+            self._judge(bracket)
+
+    def _judge(self, bracket):
+        """After a calibration bracket: keep its level, or plan without it."""
+        rho = rank_agreement(bracket.low_scores, bracket.high_scores, self.calibration_size)
+        self.rank_correlations[self.levels[bracket.first]] = rho
+        if rho is None or rho >= TRUST_THRESHOLD:
+            return  # no evidence against the level
+        self._path = self._tested.index(bracket.first) + 1
+        self.plan = self._paths[self._path]
+        kept = bracket.index + 1  # brackets run so far (plans share this prefix)
+        self._brackets = [
+            Bracket(n, first, self.levels, self.factor, i, calibration)
+            for i, (n, first, calibration) in enumerate(self.plan)
+            if i >= kept
+        ]
+        self.n_candidates = self._n_evaluated + planned_evaluations(
+            self.plan[kept:], self.levels, self.factor
+        )
+
+    @property
+    def _lowest_trusted(self):
+        """Index of the lowest level the model may learn from."""
+        if self._path == 0:
+            return 0
+        if self._path < len(self._tested):
+            return self._tested[self._path]
+        return len(self.levels) - 1
 
     def _observe(self, level, params, score):
         configs, scores = self._observed[level]
@@ -205,6 +279,21 @@ class MultiFidelityStrategy(Strategy):
         return np.asarray(results["n_resources"]) == self.levels[-1]
 
     # -- fresh configurations -----------------------------------------------
+
+    def _calibration_configs(self, bracket, n):
+        """Fresh configurations of a calibration's first rung, drawn as one batch.
+
+        None of them reaches the maximum level, which the model learns from
+        once a level is dropped, before the rung is complete: asked one at a
+        time, a model would propose them all from the same data (close to
+        one another, which tests the ranking over a narrow range). As one
+        batch, its pending points keep them apart.
+        """
+        if bracket is not self._batch_for:
+            self._batch_for = bracket
+            self._batch = self._fresh(bracket.sizes[0] - len(bracket.configs))
+        configs, self._batch = self._batch[:n], self._batch[n:]
+        return configs
 
     def _fresh(self, n):
         if n <= 0:
@@ -240,7 +329,7 @@ class MultiFidelityStrategy(Strategy):
             model = _JointModel(self.space, self.levels, self._n_configs, self.random_state)
             model.tell(configs, scores)
             return model
-        for configs, scores in reversed(self._observed):
+        for configs, scores in reversed(self._observed[self._lowest_trusted :]):
             if np.isfinite(scores).sum() >= max(n_min, 1):
                 model = BayesianStrategy(self.space, self._n_configs, self.random_state)
                 model.tell(configs, np.asarray(scores))
@@ -255,12 +344,13 @@ class MultiFidelityStrategy(Strategy):
                 UserWarning,
                 stacklevel=5,  # the caller of fit
             )
+        measured = {"rank_correlations_": dict(self.rank_correlations)} if self._adaptive else {}
         if not self._model_based:
-            return self._source.fitted_attributes()
+            return {**self._source.fitted_attributes(), **measured}
         model = self._model(2)
         if model is None:
             model = BayesianStrategy(self.space, self._n_configs, self.random_state)
-        return model.fitted_attributes()
+        return {**model.fitted_attributes(), **measured}
 
     # -- warm start -----------------------------------------------------------
 
