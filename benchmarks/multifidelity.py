@@ -90,6 +90,18 @@ def _joint_model(task, seed):
         MultiFidelityStrategy.model = default
 
 
+def _pending_rung(task, seed):
+    """Bayesian Hyperband whose model counts the current bracket's configurations
+    without a result at its level as pending points."""
+    from skscale.strategies.multifidelity import MultiFidelityStrategy
+
+    MultiFidelityStrategy.pending_rung = True
+    try:
+        return _multi_fidelity(task, seed, "bayesian", "hyperband")
+    finally:
+        MultiFidelityStrategy.pending_rung = False
+
+
 def _adaptive(task, seed, strategy="bayesian", screened=False, skip_first_full=False,
               calibration_size=6):
     """The adaptive schedule with its switches set (the library's defaults unless told).
@@ -229,6 +241,9 @@ METHODS = {
                     f"bayesian, resource, schedule='successive_halving', n_iter={MF_BUDGET}"),
     "bayesian-hyperband-joint": (_joint_model, "as bayesian-hyperband, but the model learns "
                                  "from every level with the resource as an input"),
+    "bayesian-hyperband-pending": (_pending_rung, "as bayesian-hyperband, but the model "
+                                   "counts the bracket's configurations without a result at "
+                                   "its level as pending, so fresh ones keep away from them"),
     "optuna-hyperband": (_optuna_pruned, "optuna TPE sampler + HyperbandPruner, same levels "
                          "and factor, trials until the same budget is spent"),
     "sklearn-halving": (_halving, "sklearn HalvingRandomSearchCV, same levels and factor, "

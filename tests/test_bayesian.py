@@ -225,6 +225,37 @@ def test_batch_members_measure_improvement_against_believed_scores(monkeypatch):
     assert seen[1] > seen[0]  # the incumbent rose to the believed score
 
 
+def test_added_pending_points_are_believed_until_told(monkeypatch):
+    space = {"x": Continuous(0.0, 1.0), "y": Continuous(0.0, 1.0)}
+    grid = [{"x": a, "y": b} for a in (0.1, 0.3, 0.7, 0.9) for b in (0.1, 0.3, 0.7, 0.9)]
+    scores = [-((p["x"] - 0.5) ** 2) - (p["y"] - 0.5) ** 2 for p in grid]
+
+    def strategy():
+        opt = BayesianOptimizer(space, n_iter=20, random_state=0)
+        opt.tell(grid, scores)
+        return opt._strategy
+
+    (alone,) = strategy().ask(1)
+    other = strategy()
+    other.add_pending([alone, {"x": 2.0, "y": 0.5}, grid[0]])  # outside and known: ignored
+    assert len(other._pending) == 1
+    conditioned = []
+    from skscale.gp import GaussianProcess
+
+    original = GaussianProcess.condition_on
+
+    def spy(gp, X_pending, **kwargs):
+        conditioned.append(np.array(X_pending))
+        return original(gp, X_pending, **kwargs)
+
+    monkeypatch.setattr(GaussianProcess, "condition_on", spy)
+    (apart,) = other.ask(1)
+    assert apart != alone
+    assert len(conditioned) == 1 and conditioned[0].shape == (1, 2)  # the model believed it
+    other.tell([alone, apart], [0.0, 0.0])
+    assert other._pending == []
+
+
 def test_told_proposals_are_no_longer_pending():
     # Log and reverse-log ranges: the optimiser's point and the encoding of its
     # decoded values differ in the last bits, which once left proposals pending.

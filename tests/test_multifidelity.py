@@ -283,6 +283,18 @@ def test_joint_model_variant_proposes_plain_configurations(monkeypatch):
     assert abs(np.log10(search.best_params_["x"]) + 2) < 0.5
 
 
+def test_pending_rung_variant_proposes_distinct_configurations(monkeypatch):
+    from skscale.strategies import multifidelity
+
+    monkeypatch.setattr(multifidelity.MultiFidelityStrategy, "pending_rung", True)
+    search = toy_search(strategy="bayesian", n_iter=12).fit(X_DUMMY)
+    results = search.cv_results_
+    first = [p["x"] for p, it in zip(results["params"], results["iter"], strict=True) if it == 0]
+    assert len(set(first)) == len(first)
+    assert results["n_resources"][search.best_index_] == 27
+    assert abs(np.log10(search.best_params_["x"]) + 2) < 0.5
+
+
 def test_warm_start_continues_a_multifidelity_search():
     search = toy_search(strategy="bayesian", n_iter=6).fit(X_DUMMY)
     n_first = len(search.cv_results_["params"])

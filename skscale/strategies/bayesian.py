@@ -271,6 +271,18 @@ class BayesianStrategy(Strategy):
         n_known = sum(len(m.y) for m in self._models) + len(self._pending)
         del self._initial[max(0, self._n_initial - n_known) :]
 
+    def add_pending(self, candidates):
+        """Count ``candidates`` as being evaluated elsewhere.
+
+        Proposals keep away from them as from the pending points of a batch
+        (kriging believer); they stop being pending when told. Candidates
+        outside the space or already known are ignored.
+        """
+        for params in candidates:
+            located = self._locate(params)
+            if located is not None and not self._is_known(*located):
+                self._pending.append(located)
+
     def _locate(self, params):
         """The (sub-space index, unit-cube point) of a candidate, or None."""
         for i, model in enumerate(self._models):

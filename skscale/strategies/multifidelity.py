@@ -124,6 +124,10 @@ class MultiFidelityStrategy(Strategy):
     model = "level"
     # Configurations of an adaptive calibration bracket (a benchmark switch).
     calibration_size = MIN_PAIRS
+    # Whether the configurations of the current bracket that have no result at
+    # the model's level yet are pending points of the model, so that fresh
+    # ones asked one at a time keep away from them (a benchmark switch).
+    pending_rung = False
 
     def __init__(
         self, space, n_iter, random_state, *, base, resource, factor, schedule, **options
@@ -165,6 +169,7 @@ class MultiFidelityStrategy(Strategy):
         self._last = None  # (bracket, number of candidates) of the last ask
         self._warm_levels = None
         self._batch_for, self._batch = None, []  # a calibration rung's fresh configurations
+        self._model_configs = []  # the configurations the last level model was told
 
     # -- the schedule -------------------------------------------------------
 
@@ -180,7 +185,7 @@ class MultiFidelityStrategy(Strategy):
                 if bracket.calibration:
                     configs = self._calibration_configs(bracket, wanted)
                 else:
-                    configs = self._fresh(wanted)
+                    configs = self._fresh(wanted, bracket)
                 if not configs:  # the strategy ran out: this bracket ends with what it has
                     bracket.close_first_rung()
                     if not bracket.configs:
@@ -295,12 +300,14 @@ class MultiFidelityStrategy(Strategy):
         configs, self._batch = self._batch[:n], self._batch[n:]
         return configs
 
-    def _fresh(self, n):
+    def _fresh(self, n, bracket=None):
         if n <= 0:
             return []
         if not self._model_based:
             return self._source.ask(n)
         model = self._model(self._n_model)
+        if self.pending_rung and bracket is not None and model is not None:
+            model.add_pending(self._unjudged(bracket.configs))
         proposed = model.ask(n) if model is not None else []
         proposed = [{k: v for k, v in c.items() if k != RESOURCE_COLUMN} for c in proposed]
         fresh = [c for c in proposed if c not in self._in_play]
@@ -333,8 +340,15 @@ class MultiFidelityStrategy(Strategy):
             if np.isfinite(scores).sum() >= max(n_min, 1):
                 model = BayesianStrategy(self.space, self._n_configs, self.random_state)
                 model.tell(configs, np.asarray(scores))
+                self._model_configs = configs
                 return model
         return None
+
+    def _unjudged(self, configs):
+        """Those of ``configs`` without a result at the level of the last model."""
+        if self.model == "joint":
+            return []  # the joint model knows every level: nothing is pending for it
+        return [c for c in configs if c not in self._model_configs]
 
     def fitted_attributes(self):
         if not self._observed[-1][0]:  # only after Ctrl-C or a failing last level
