@@ -90,16 +90,18 @@ def _joint_model(task, seed):
         MultiFidelityStrategy.model = default
 
 
-def _pending_rung(task, seed):
-    """Bayesian Hyperband whose model counts the current bracket's configurations
-    without a result at its level as pending points."""
+def _no_pending_rung(task, seed):
+    """Bayesian Hyperband whose model does not count the current bracket's
+    configurations without a result at its level as pending points (the
+    behaviour before they were)."""
     from skscale.strategies.multifidelity import MultiFidelityStrategy
 
-    MultiFidelityStrategy.pending_rung = True
+    default = MultiFidelityStrategy.pending_rung
+    MultiFidelityStrategy.pending_rung = False
     try:
         return _multi_fidelity(task, seed, "bayesian", "hyperband")
     finally:
-        MultiFidelityStrategy.pending_rung = False
+        MultiFidelityStrategy.pending_rung = default
 
 
 def _adaptive(task, seed, strategy="bayesian", screened=False, skip_first_full=False,
@@ -241,9 +243,10 @@ METHODS = {
                     f"bayesian, resource, schedule='successive_halving', n_iter={MF_BUDGET}"),
     "bayesian-hyperband-joint": (_joint_model, "as bayesian-hyperband, but the model learns "
                                  "from every level with the resource as an input"),
-    "bayesian-hyperband-pending": (_pending_rung, "as bayesian-hyperband, but the model "
-                                   "counts the bracket's configurations without a result at "
-                                   "its level as pending, so fresh ones keep away from them"),
+    "bayesian-hyperband-no-pending": (_no_pending_rung, "as bayesian-hyperband, but the "
+                                      "model does not count the bracket's configurations "
+                                      "without a result at its level as pending (fresh ones "
+                                      "come from the same data, close together)"),
     "optuna-hyperband": (_optuna_pruned, "optuna TPE sampler + HyperbandPruner, same levels "
                          "and factor, trials until the same budget is spent"),
     "sklearn-halving": (_halving, "sklearn HalvingRandomSearchCV, same levels and factor, "

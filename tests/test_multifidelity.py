@@ -283,11 +283,21 @@ def test_joint_model_variant_proposes_plain_configurations(monkeypatch):
     assert abs(np.log10(search.best_params_["x"]) + 2) < 0.5
 
 
-def test_pending_rung_variant_proposes_distinct_configurations(monkeypatch):
-    from skscale.strategies import multifidelity
+def test_bracket_configurations_are_pending_for_the_model(monkeypatch):
+    """Fresh configurations asked one at a time see the bracket's earlier ones
+    (without a result at the model's level) as pending, not as absent."""
+    from skscale.strategies import bayesian
 
-    monkeypatch.setattr(multifidelity.MultiFidelityStrategy, "pending_rung", True)
+    added = []
+    original = bayesian.BayesianStrategy.add_pending
+
+    def spy(strategy, candidates):
+        added.append(list(candidates))
+        return original(strategy, candidates)
+
+    monkeypatch.setattr(bayesian.BayesianStrategy, "add_pending", spy)
     search = toy_search(strategy="bayesian", n_iter=12).fit(X_DUMMY)
+    assert any(added)  # some model proposed next to pending configurations
     results = search.cv_results_
     first = [p["x"] for p, it in zip(results["params"], results["iter"], strict=True) if it == 0]
     assert len(set(first)) == len(first)
@@ -530,9 +540,9 @@ def test_calibration_rung_is_drawn_as_one_batch(monkeypatch):
     asked = []
     fresh = multifidelity.MultiFidelityStrategy._fresh
 
-    def recording(self, n):
+    def recording(self, n, bracket=None):
         asked.append(n)
-        return fresh(self, n)
+        return fresh(self, n, bracket)
 
     monkeypatch.setattr(multifidelity.MultiFidelityStrategy, "_fresh", recording)
     search = toy_search(

@@ -112,7 +112,10 @@ class MultiFidelityStrategy(Strategy):
     With a model-based ``base`` (Bayesian), each fresh configuration comes
     from a model fitted on the observations of the highest resource level
     that has at least as many finite scores as the Bayesian initial design
-    (BOHB, Falkner et al. 2018); until some level has that many, and
+    (BOHB, Falkner et al. 2018), which also counts the current bracket's
+    configurations without a result at its level as pending points, so that
+    fresh configurations asked one at a time are spread out; until some
+    level has that many, and
     whenever the model proposes a configuration already in play, it is a
     random draw. Other strategies supply their planned candidates in order
     (random draws, or the grid).
@@ -126,8 +129,10 @@ class MultiFidelityStrategy(Strategy):
     calibration_size = MIN_PAIRS
     # Whether the configurations of the current bracket that have no result at
     # the model's level yet are pending points of the model, so that fresh
-    # ones asked one at a time keep away from them (a benchmark switch).
-    pending_rung = False
+    # ones asked one at a time keep away from them instead of being proposed
+    # from the same data next to each other. On by measurement (the
+    # multi-fidelity benchmark's bayesian-hyperband-no-pending is off).
+    pending_rung = True
 
     def __init__(
         self, space, n_iter, random_state, *, base, resource, factor, schedule, **options
