@@ -174,7 +174,6 @@ class MultiFidelityStrategy(Strategy):
         self._last = None  # (bracket, number of candidates) of the last ask
         self._warm_levels = None
         self._batch_for, self._batch = None, []  # a calibration rung's fresh configurations
-        self._model_configs = []  # the configurations the last level model was told
 
     # -- the schedule -------------------------------------------------------
 
@@ -312,7 +311,10 @@ class MultiFidelityStrategy(Strategy):
             return self._source.ask(n)
         model = self._model(self._n_model)
         if self.pending_rung and bracket is not None and model is not None:
-            model.add_pending(self._unjudged(bracket.configs))
+            # Those with a result at the model's level are known to it, and the
+            # joint model's space (with the resource) contains none of them:
+            # add_pending ignores both.
+            model.add_pending(bracket.configs)
         proposed = model.ask(n) if model is not None else []
         proposed = [{k: v for k, v in c.items() if k != RESOURCE_COLUMN} for c in proposed]
         fresh = [c for c in proposed if c not in self._in_play]
@@ -345,15 +347,8 @@ class MultiFidelityStrategy(Strategy):
             if np.isfinite(scores).sum() >= max(n_min, 1):
                 model = BayesianStrategy(self.space, self._n_configs, self.random_state)
                 model.tell(configs, np.asarray(scores))
-                self._model_configs = configs
                 return model
         return None
-
-    def _unjudged(self, configs):
-        """Those of ``configs`` without a result at the level of the last model."""
-        if self.model == "joint":
-            return []  # the joint model knows every level: nothing is pending for it
-        return [c for c in configs if c not in self._model_configs]
 
     def fitted_attributes(self):
         if not self._observed[-1][0]:  # only after Ctrl-C or a failing last level
