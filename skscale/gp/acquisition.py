@@ -177,3 +177,50 @@ class LogExpectedImprovement:
         # d std / d x = d var / d x / (2 std)
         grad = g_mean[:, None] * dmean + (g_std / (2.0 * std))[:, None] * dvar
         return val, grad
+
+
+class RepelledAcquisition:
+    """An acquisition kept away from pending points.
+
+    ``value(x) = acquisition(x) + strength * sum_j log(1 - rho(x, p_j))``,
+    with ``rho`` the model's prior correlation between ``x`` and the
+    pending point ``p_j``. In log-acquisition units this is a multiplicative
+    penalty: near zero beyond a few length scales, minus infinity at a
+    pending point, so batch members spread out by the model's own length
+    scales (along a direction the scores barely depend on, the length
+    scale is long and members are kept far apart).
+
+    Parameters
+    ----------
+    acquisition : callable
+        A log-scale acquisition, e.g. :class:`LogExpectedImprovement`.
+    model : GaussianProcess
+        Fitted model whose correlation defines the distance.
+    pending : ndarray, shape (k, d)
+        Points being evaluated.
+    strength : float, default 1.0
+        Exponent of the penalty.
+    """
+
+    def __init__(self, acquisition, model, pending, strength=1.0):
+        self.acquisition = acquisition
+        self.model = model
+        self.pending = np.atleast_2d(pending)
+        self.strength = float(strength)
+
+    def __call__(self, X, return_grad=False):
+        if not return_grad:
+            rho = self.model.correlation(X, self.pending)
+            gap = np.maximum(1.0 - rho, _MIN_GAP)
+            return self.acquisition(X) + self.strength * np.log(gap).sum(1)
+        value, grad = self.acquisition(X, return_grad=True)
+        rho, drho = self.model.correlation(X, self.pending, return_grad=True)
+        gap = np.maximum(1.0 - rho, _MIN_GAP)
+        value = value + self.strength * np.log(gap).sum(1)
+        # d log(1 - rho) = -drho / (1 - rho); flat where the gap is floored
+        weight = np.where(1.0 - rho > _MIN_GAP, -1.0 / gap, 0.0)
+        grad = grad + self.strength * np.einsum("mk,mkd->md", weight, drho)
+        return value, grad
+
+
+_MIN_GAP = 1e-12  # floor of 1 - rho: a finite (very low) value at a pending point
