@@ -246,22 +246,6 @@ METHODS = {
         _partial("bayesian", batch_size=8), "ScaledSearchCV(strategy='bayesian', batch_size=8)",
         _bayesian_missing,
     ),
-    # Issue 11: how a batch keeps away from its pending members (measured
-    # against the kriging believer of skscale-bayesian-b4/b8).
-    **{
-        f"skscale-bayesian-b{b}-{rule}": Method(
-            _partial("bayesian", batch_size=b, engine=dict(pending_rule=rule)),
-            f"skscale bayesian, batch_size={b}, pending rule {rule!r}",
-            _bayesian_missing, in_full=False,
-        )
-        for b in (4, 8)
-        for rule in ("repel", "both")
-    },
-    "skscale-bayesian-b4-weak": Method(
-        _partial("bayesian", batch_size=4, engine=dict(pending_rule="both", repel_strength=0.1)),
-        "skscale bayesian, batch_size=4, believer + repulsion of strength 0.1",
-        _bayesian_missing, in_full=False,
-    ),
     # The ablation of the engine-v2 defaults (power transform of the scores,
     # discrete coordinate search, learned warping): each turned off in turn,
     # and all of v2's changes off (the engine of skscale 0.1).

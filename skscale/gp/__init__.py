@@ -6,7 +6,6 @@ acquisition is expected improvement for **maximisation**.
 
 from .acquisition import (
     LogExpectedImprovement,
-    RepelledAcquisition,
     expected_improvement,
     log_expected_improvement,
 )
@@ -34,7 +33,6 @@ __all__ = [
     "SCORE_TRANSFORMS",
     "GaussianProcess",
     "LogExpectedImprovement",
-    "RepelledAcquisition",
     "WARP_LOWER",
     "WARP_PRIOR_SCALE",
     "WARP_UPPER",

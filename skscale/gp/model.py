@@ -54,7 +54,7 @@ import numpy as np
 from scipy.linalg import lapack
 from scipy.optimize import minimize
 
-from .kernel import matern52_from_r2, matern52_grad_input, scaled_sq_dist
+from .kernel import matern52_from_r2, scaled_sq_dist
 from .warping import (
     WARP_LOWER,
     WARP_PRIOR_SCALE,
@@ -635,41 +635,6 @@ class GaussianProcess:
             dmean[:, idx] *= dw
             dvar[:, idx] *= dw
         return self.y_mean_ + s * mean, s * s * var, s * dmean, s * s * dvar
-
-    def correlation(self, Xq, points, return_grad=False):
-        """Prior correlation of ``f`` at query points with ``f`` at ``points``.
-
-        Parameters
-        ----------
-        Xq : array_like, shape (m, d)
-            Query points in [0, 1]^d.
-        points : array_like, shape (k, d)
-            Fixed points in [0, 1]^d.
-        return_grad : bool, default False
-            Also return the gradient w.r.t. ``Xq``.
-
-        Returns
-        -------
-        rho : ndarray, shape (m, k)
-            ``k(w(x), w(p)) / signal_var``, in [0, 1]: 1 at a point itself,
-            about 0.52 one length scale away.
-        drho : ndarray, shape (m, k, d)
-            Its gradient w.r.t. the query point; only if ``return_grad``.
-        """
-        P = self.params_
-        U = np.atleast_2d(np.asarray(Xq, dtype=np.float64))
-        Zp = self.warp(points)
-        idx = self._layout.warp_idx
-        Zq = U.copy()
-        if idx.size:
-            Zq[:, idx], dw = kumaraswamy_grad_input(U[:, idx], P.warp_a[idx], P.warp_b[idx])
-        if not return_grad:
-            r2 = scaled_sq_dist(Zq, Zp, P.lengthscales)
-            return matern52_from_r2(r2, 1.0)[0]
-        rho, drho = matern52_grad_input(Zq, Zp, P.lengthscales, 1.0)
-        if idx.size:
-            drho[:, :, idx] *= dw[:, None, :]
-        return rho, drho
 
     @_single_threaded
     def condition_on(self, X_pending, incremental=False):

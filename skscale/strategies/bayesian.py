@@ -21,7 +21,6 @@ from ..gp import (
     SCORE_TRANSFORMS,
     GaussianProcess,
     LogExpectedImprovement,
-    RepelledAcquisition,
     kumaraswamy_cdf,
     maximize_acquisition,
     transform_scores,
@@ -197,8 +196,6 @@ class BayesianStrategy(Strategy):
         threshold="observed",
         discrete_search=True,
         warping=True,
-        pending_rule="believer",
-        repel_strength=1.0,
         **options,
     ):
         super().__init__(space, n_iter, random_state)
@@ -212,8 +209,6 @@ class BayesianStrategy(Strategy):
         self.threshold = threshold
         self.discrete_search = discrete_search
         self.warping = warping
-        self.pending_rule = pending_rule
-        self.repel_strength = repel_strength
         self._cached_targets = None  # (observations seen, targets per sub-space)
         space.require_bounds("bayesian")
         self._models = [_SubspaceModel(sub) for sub in space.subspaces]
@@ -434,21 +429,14 @@ class BayesianStrategy(Strategy):
             u = self._random_point(i)
             return None if u is None else (u, -np.inf)
         pending = [p for j, p in self._pending if j == i]
-        acquisition = None
         if pending:
             pending = np.array(pending)
             # The believed scores count as observed: a pending point whose mean
             # beats the incumbent must not pull the next member next to it.
             incumbent = max(incumbent, float(gp.predict(pending)[0].max()))
-            base = gp
-            if self.pending_rule in ("believer", "both"):
-                gp = gp.condition_on(pending, incremental=len(model.y) >= SCALE_FROM)
-            if self.pending_rule in ("repel", "both"):
-                acquisition = RepelledAcquisition(
-                    LogExpectedImprovement(gp, incumbent), base, pending, self.repel_strength
-                )
+            gp = gp.condition_on(pending, incremental=len(model.y) >= SCALE_FROM)
         return maximize_acquisition(
-            acquisition or LogExpectedImprovement(gp, incumbent),
+            LogExpectedImprovement(gp, incumbent),
             self._candidates(i),
             n_polish=N_POLISH,
             polish_mask=model.subspace.warp_mask,
