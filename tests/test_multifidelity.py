@@ -532,23 +532,30 @@ def test_adaptive_schedule_callbacks_stay_within_their_rounds(task_recorder):
     assert names.count("search") == 1 and names.count("round") > 3
 
 
-def test_calibration_rung_is_drawn_as_one_batch(monkeypatch):
-    # Asked one at a time, a model would propose the whole rung from the same
-    # data; the calibration asks for its 6 fresh configurations at once.
-    from skscale.strategies import multifidelity
+def test_calibration_rung_configurations_are_pending_for_the_model(monkeypatch):
+    # Asked one at a time, a model would propose the whole calibration rung
+    # from the same data; its earlier configurations are pending instead.
+    from skscale.strategies import bayesian, multifidelity
 
-    asked = []
+    seen = []  # (calibration bracket?, pending configurations given to the model)
     fresh = multifidelity.MultiFidelityStrategy._fresh
+    add_pending = bayesian.BayesianStrategy.add_pending
 
-    def recording(self, n, bracket=None):
-        asked.append(n)
+    def recording_fresh(self, n, bracket):
+        seen.append([bracket.calibration, 0])
         return fresh(self, n, bracket)
 
-    monkeypatch.setattr(multifidelity.MultiFidelityStrategy, "_fresh", recording)
+    def recording_pending(self, candidates):
+        seen[-1][1] += len(candidates)
+        return add_pending(self, candidates)
+
+    monkeypatch.setattr(multifidelity.MultiFidelityStrategy, "_fresh", recording_fresh)
+    monkeypatch.setattr(bayesian.BayesianStrategy, "add_pending", recording_pending)
     search = toy_search(
         estimator=Toy(trap=True), schedule="adaptive", strategy="bayesian", n_iter=24
     ).fit(X_DUMMY)
-    n_calibrations = len(search.rank_correlations_)
-    assert asked[:1] == [6] and asked.count(6) >= n_calibrations
-    # Everything else is asked one round (here one configuration) at a time.
-    assert set(asked) <= {1, 6}
+    assert len(search.rank_correlations_) >= 2  # a second calibration, model-based
+    assert any(calibration and n_pending for calibration, n_pending in seen)
+    results = search.cv_results_
+    first = [p["x"] for p, it in zip(results["params"], results["iter"], strict=True) if it == 0]
+    assert len(set(first)) == len(first)

@@ -130,8 +130,10 @@ class MultiFidelityStrategy(Strategy):
     # Whether the configurations of the current bracket that have no result at
     # the model's level yet are pending points of the model, so that fresh
     # ones asked one at a time keep away from them instead of being proposed
-    # from the same data next to each other. On by measurement (the
-    # multi-fidelity benchmark's bayesian-hyperband-no-pending is off).
+    # from the same data next to each other (in a calibration bracket, so
+    # that its configurations test the ranking over a wide range). On by
+    # measurement (the multi-fidelity benchmark's
+    # bayesian-hyperband-no-pending is off).
     pending_rung = True
 
     def __init__(
@@ -173,7 +175,6 @@ class MultiFidelityStrategy(Strategy):
         self._in_play = []  # every configuration started, to avoid repeats
         self._last = None  # (bracket, number of candidates) of the last ask
         self._warm_levels = None
-        self._batch_for, self._batch = None, []  # a calibration rung's fresh configurations
 
     # -- the schedule -------------------------------------------------------
 
@@ -186,10 +187,7 @@ class MultiFidelityStrategy(Strategy):
         while (bracket := self._current()) is not None:
             if bracket.needs_new:
                 wanted = min(n, bracket.sizes[0] - len(bracket.configs))
-                if bracket.calibration:
-                    configs = self._calibration_configs(bracket, wanted)
-                else:
-                    configs = self._fresh(wanted, bracket)
+                configs = self._fresh(wanted, bracket)
                 if not configs:  # the strategy ran out: this bracket ends with what it has
                     bracket.close_first_rung()
                     if not bracket.configs:
@@ -289,28 +287,13 @@ class MultiFidelityStrategy(Strategy):
 
     # -- fresh configurations -----------------------------------------------
 
-    def _calibration_configs(self, bracket, n):
-        """Fresh configurations of a calibration's first rung, drawn as one batch.
-
-        None of them reaches the maximum level, which the model learns from
-        once a level is dropped, before the rung is complete: asked one at a
-        time, a model would propose them all from the same data (close to
-        one another, which tests the ranking over a narrow range). As one
-        batch, its pending points keep them apart.
-        """
-        if bracket is not self._batch_for:
-            self._batch_for = bracket
-            self._batch = self._fresh(bracket.sizes[0] - len(bracket.configs))
-        configs, self._batch = self._batch[:n], self._batch[n:]
-        return configs
-
-    def _fresh(self, n, bracket=None):
+    def _fresh(self, n, bracket):
         if n <= 0:
             return []
         if not self._model_based:
             return self._source.ask(n)
         model = self._model(self._n_model)
-        if self.pending_rung and bracket is not None and model is not None:
+        if self.pending_rung and model is not None:
             # Those with a result at the model's level are known to it, and the
             # joint model's space (with the resource) contains none of them:
             # add_pending ignores both.
