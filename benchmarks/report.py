@@ -68,11 +68,15 @@ def _head_to_head(tables, others, n_iter):
 
     def cell(task, row):
         found = row["head_to_head"]
-        return "–" if found is None else f"{found[0]}, p={_fmt(found[1], '.2g')}"
+        if found is None:
+            return "–"
+        verdict, p, mean_verdict = found
+        text = f"{verdict}, p={_fmt(p, '.2g')}"
+        return text if mean_verdict == verdict else f"{text} (mean: {mean_verdict})"
 
     def count(method):
         found = [tables[t][method]["head_to_head"] for t in tables if method in tables[t]]
-        found = [v for v in found if v is not None]
+        found = [v[:2] for v in found if v is not None]
         sure = [w for w, p in found if p < 0.05]
         better = sum(w == "better" for w, _ in found)
         worse = sum(w == "worse" for w, _ in found)
@@ -81,9 +85,12 @@ def _head_to_head(tables, others, n_iter):
     return [
         f"## {HEAD_TO_HEAD} against each method at N = {n_iter}",
         "",
-        f"Per task: is {HEAD_TO_HEAD}'s mean final regret lower (better) or higher (worse) "
-        "than the method's, and the two-sided Mann–Whitney U p-value over the "
-        "replications. Last column: tasks better / worse (of those, with p < 0.05). Over "
+        f"Per task: do {HEAD_TO_HEAD}'s replications tend to end with a lower (better) or "
+        "higher (worse) regret than the method's (the probability that one of its "
+        "replications ends lower than one of the method's, ties counted half, above or "
+        "below 0.5), and the two-sided Mann–Whitney U p-value of that difference. Where the "
+        "mean final regrets compare the other way (a few replications far off), the cell "
+        "says so. Last column: tasks better / worse (of those, with p < 0.05). Over "
         "10 tasks, one p < 0.05 in either direction is likely by chance alone.",
         "",
         _matrix(tables, others, cell, ("better / worse (p < 0.05)", count)),
@@ -115,8 +122,10 @@ def _ablation(tables, tasks, n_iter):
             cell = "–" if row["to_match"] is None else f"{row['to_match'] / n_iter:.2f}"
             found = row.get("head_to_head") if method != HEAD_TO_HEAD else None
             if found is not None and found[1] < 0.05:
-                word = "worse" if found[0] == "better" else "better"
-                cell += f" ({word}, p={_fmt(found[1], '.2g')})"
+                word = {"better": "worse", "worse": "better"}.get(found[0], "tie")
+                mean_word = {"better": "worse", "worse": "better"}.get(found[2], "tie")
+                mean = "" if mean_word == word else f"; mean {mean_word}"
+                cell += f" ({word}, p={_fmt(found[1], '.2g')}{mean})"
             cells.append(cell)
         median = _fmt(np.median(ratios) if ratios else None, ".2f")
         worst = _fmt(max(ratios) if ratios else None, ".2f")
@@ -127,7 +136,8 @@ def _ablation(tables, tasks, n_iter):
         f"Evaluations to match random search's mean at N = {n_iter} (as n/N, lower is better) "
         "for the defaults and for the engine with one component turned off. In brackets, "
         "where the final results differ from the defaults' at p < 0.05 (two-sided "
-        "Mann–Whitney U): whether the ablated engine ends better or worse. The discrete "
+        "Mann–Whitney U): whether the ablated engine's replications tend to end better or "
+        "worse (and how the means compare where they say otherwise). The discrete "
         "search does nothing on a task without a discrete parameter (= defaults there).",
         "",
         _table(["method", "turned off", *tables, "median", "worst"], rows),

@@ -53,6 +53,22 @@ def test_rank_test_separates_distinct_samples_only():
     assert math.isnan(metrics.rank_test([1.0, math.nan], high))
 
 
+def test_head_to_head_direction_follows_the_ranks_not_a_few_outliers():
+    # Ours ends lower in 18 of 20 replications, but 2 stuck runs ruin its mean.
+    ours = np.r_[np.full(18, 1e-5), 1.5, 1.5]
+    theirs = np.full(20, 1e-4)
+    assert metrics.probability_lower(ours, theirs) == 0.9
+    assert metrics.probability_lower(theirs, theirs) == 0.5
+    task = TASKS["branin-2d"]
+    runs = {
+        name: [{"scores": [-(task.optimum + r)] * 4, "seconds": 0.0} for r in regrets]
+        for name, regrets in [(metrics.HEAD_TO_HEAD, ours), ("other", theirs)]
+    }
+    row = metrics.task_table(task, runs, task.optimum, 4)["other"]
+    verdict, p, mean_verdict = row["head_to_head"]
+    assert (verdict, mean_verdict) == ("better", "worse") and p < 0.001
+
+
 def test_multifidelity_curves_count_only_full_resource_rows():
     from benchmarks import mf_report
 
