@@ -34,8 +34,8 @@ MIN_PAIRS = 6
 # Whether a calibration bracket screens a full first rung (Hyperband's size)
 # and sends the best and a spread of the others to the maximum, or scores
 # MIN_PAIRS fresh configurations at both levels. Measured both ways on the
-# multi-fidelity benchmark (before calibrations drew their configurations as
-# one batch; runs in commit a7b704a): screening wasted less on two
+# multi-fidelity benchmark (before a calibration's model-based configurations
+# were spread by pending points; runs in commit a7b704a): screening wasted less on two
 # well-correlated tasks, but trusted the misleading task's lowest level in 2
 # of 10 runs (fresh: 0 of 10) and dropped good levels 3 to 5 times in 10
 # (fresh: 1 to 2), the good configurations' scores at the maximum being near
