@@ -232,13 +232,13 @@ METHODS = {
                                    "as bayesian-adaptive, but each calibration screens "
                                    "Hyperband's first rung from its level and sends the best 3 "
                                    "and 3 spread over the rest of the ranking to the maximum "
-                                   "(not run since calibrations draw one batch; earlier "
-                                   "runs in commit a7b704a)"),
+                                   "(not re-run since calibration configurations are "
+                                   "spread; earlier runs in commit a7b704a)"),
     "bayesian-adaptive-skip-full": (
         lambda t, s: _adaptive(t, s, skip_first_full=True),
         "as bayesian-adaptive, the first Hyperband cycle after a trusted calibration "
-        "without its bracket of fresh full-resource evaluations (not run since "
-        "calibrations draw one batch; earlier runs in commit a7b704a)"),
+        "without its bracket of fresh full-resource evaluations (not re-run since "
+        "calibration configurations are spread; earlier runs in commit a7b704a)"),
     "bayesian-sh": (lambda t, s: _multi_fidelity(t, s, "bayesian", "successive_halving"),
                     f"bayesian, resource, schedule='successive_halving', n_iter={MF_BUDGET}"),
     "bayesian-hyperband-joint": (_joint_model, "as bayesian-hyperband, but the model learns "
