@@ -246,6 +246,12 @@ METHODS = {
         _partial("bayesian", batch_size=8), "ScaledSearchCV(strategy='bayesian', batch_size=8)",
         _bayesian_missing,
     ),
+    # Issue 10: a search stalled on known points moves away from them.
+    "skscale-bayesian-stall": Method(
+        _partial("bayesian", engine=dict(escape_stalls=True)),
+        "skscale bayesian, escape_stalls=True (after 2 results within 1e-3 of known points "
+        "without improving, the next keeps 1e-3 away)", _bayesian_missing, in_full=False,
+    ),
     # The ablation of the engine-v2 defaults (power transform of the scores,
     # discrete coordinate search, learned warping): each turned off in turn,
     # and all of v2's changes off (the engine of skscale 0.1).

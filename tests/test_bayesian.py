@@ -270,3 +270,45 @@ def test_told_proposals_are_no_longer_pending():
         (params,) = opt.ask()
         opt.tell([params], [-((np.log10(params["lr"]) + 2) ** 2) - params["depth"] / 16])
         assert opt._strategy._pending == []
+
+
+def test_stalled_needs_repeated_points_that_no_longer_improve():
+    from skscale.strategies.bayesian import stalled
+
+    X = np.array([[0.5, 0.5], [0.1, 0.1], [0.5, 0.5004], [0.5002, 0.5]])
+    assert stalled(X, np.array([1.0, 0.0, 1.0, 0.9]))
+    assert not stalled(X, np.array([1.0, 0.0, 1.0, 1.1]))  # the last one improved
+    assert not stalled(X, np.array([1.0, 0.0, np.nan, 0.9]), n_last=3)  # 0.1 is no repeat
+    X_far = np.vstack([X[:3], [[0.9, 0.9]]])
+    assert not stalled(X_far, np.array([1.0, 0.0, 1.0, 0.9]))
+    assert not stalled(X[:2], np.array([1.0, 0.0]))
+
+
+def stalled_optimizer():
+    space = {"x": Continuous(0.0, 1.0), "y": Continuous(0.0, 1.0)}
+    grid = [{"x": a, "y": b} for a in (0.1, 0.4, 0.7, 1.0) for b in (0.1, 0.4, 0.7, 1.0)]
+    # A bowl centred on a corner; the last two results repeat the best point.
+    repeats = [{"x": 1.0, "y": 0.9998}, {"x": 0.9997, "y": 1.0}]
+    params = grid + repeats
+    opt = BayesianOptimizer(space, n_iter=30, random_state=0)
+    opt.tell(params, [-((p["x"] - 1) ** 2) - (p["y"] - 1) ** 2 - 1e-3 for p in params])
+    opt._strategy.escape_stalls = True
+    return opt, np.array([[p["x"], p["y"]] for p in params])
+
+
+def test_a_stalled_search_keeps_away_from_known_points():
+    from skscale.strategies.bayesian import STALL_SPACING
+
+    opt, known = stalled_optimizer()
+    (proposal,) = opt.ask()
+    u = np.array([proposal["x"], proposal["y"]])
+    assert np.abs(known - u).max(axis=1).min() > STALL_SPACING
+
+
+def test_a_stalled_search_with_nothing_far_enough_still_proposes(monkeypatch):
+    from skscale.strategies import bayesian
+
+    monkeypatch.setattr(bayesian, "STALL_SPACING", 2.0)  # every point is too close
+    opt, known = stalled_optimizer()
+    assert bayesian.stalled(known, opt._strategy._models[0].y, tol=2.0)
+    assert len(opt.ask()) == 1

@@ -11,7 +11,7 @@ from .acquisition import (
 )
 from .kernel import matern52, matern52_grad_input, matern52_grad_params
 from .model import GaussianProcess, GPParams, negative_log_posterior
-from .optimize import maximize_acquisition
+from .optimize import EXCLUDE_TOL, maximize_acquisition
 from .transform import (
     SCORE_TRANSFORMS,
     fill_failed,
@@ -29,6 +29,7 @@ from .warping import (
 )
 
 __all__ = [
+    "EXCLUDE_TOL",
     "GPParams",
     "SCORE_TRANSFORMS",
     "GaussianProcess",

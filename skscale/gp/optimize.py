@@ -110,15 +110,15 @@ def _forward_diff(acquisition, X, values, free, h=1e-7):
     return g
 
 
-def _excluded(points, exclude):
-    """Which rows of ``points`` lie within tolerance of a row of ``exclude``."""
+def _excluded(points, exclude, tol=EXCLUDE_TOL):
+    """Which rows of ``points`` lie within ``tol`` of a row of ``exclude``."""
     if exclude is None or exclude.size == 0:
         return np.zeros(len(points), dtype=bool)
     dist = np.abs(points[:, None, :] - exclude[None, :, :]).max(axis=2, initial=0.0)
-    return dist.min(axis=1) <= EXCLUDE_TOL
+    return dist.min(axis=1) <= tol
 
 
-def _discrete_search(acquisition, X, discrete, exclude):
+def _discrete_search(acquisition, X, discrete, exclude, tol=EXCLUDE_TOL):
     """Coordinate search of the discrete parameters from each row of ``X``.
 
     Each parameter in turn is set to each of its valid values (the other
@@ -128,7 +128,7 @@ def _discrete_search(acquisition, X, discrete, exclude):
     X = X.copy()
     s, d = X.shape
     current = _scores(acquisition, X)
-    current[_excluded(X, exclude)] = -np.inf
+    current[_excluded(X, exclude, tol)] = -np.inf
     for _ in range(_N_SWEEPS):
         moved = False
         for cols, values in discrete:
@@ -136,7 +136,7 @@ def _discrete_search(acquisition, X, discrete, exclude):
             trial = np.repeat(X, n, axis=0)
             trial[:, cols] = np.tile(values, (s, 1))
             v = _scores(acquisition, trial)
-            v[_excluded(trial, exclude)] = -np.inf
+            v[_excluded(trial, exclude, tol)] = -np.inf
             v = v.reshape(s, n)
             j = np.argmax(v, axis=1)
             best = v[np.arange(s), j]
@@ -150,12 +150,12 @@ def _discrete_search(acquisition, X, discrete, exclude):
     return X
 
 
-def _first_allowed(points, exclude):
+def _first_allowed(points, exclude, tol=EXCLUDE_TOL):
     """Index of the first row of ``points`` not within tolerance of ``exclude``."""
     if exclude is None or exclude.size == 0:
         return 0 if len(points) else None
     for lo in range(0, len(points), _CHUNK):
-        ok = np.flatnonzero(~_excluded(points[lo : lo + _CHUNK], exclude))
+        ok = np.flatnonzero(~_excluded(points[lo : lo + _CHUNK], exclude, tol))
         if ok.size:
             return lo + int(ok[0])
     return None
@@ -172,6 +172,7 @@ def maximize_acquisition(
     random_state=None,
     discrete=None,
     repolish_all=True,
+    exclude_tol=EXCLUDE_TOL,
 ):
     """Find the (approximate) maximiser of an acquisition function.
 
@@ -191,7 +192,7 @@ def maximize_acquisition(
         ``project(X (s, d)) -> (s, d)`` snapping polished points onto the
         feasible set (integer columns, one-hot groups); identity if None.
     exclude : array_like, shape (k, d), optional
-        Points never to return: a result within ``EXCLUDE_TOL`` (max-abs)
+        Points never to return: a result within ``exclude_tol`` (max-abs)
         of one of them is skipped in favour of the next best.
     random_state : None, int, numpy.random.Generator or RandomState
         Breaks ties between equal acquisition values (None means seed 0).
@@ -205,6 +206,9 @@ def maximize_acquisition(
         only those whose discrete values it changed (the others were
         already polished: cheaper, and the same unless that first polish
         stopped at its iteration limit).
+    exclude_tol : float, default EXCLUDE_TOL
+        How close to an excluded point a result may not be (the default
+        only rules out the points themselves).
 
     Returns
     -------
@@ -224,6 +228,7 @@ def maximize_acquisition(
             random_state,
             discrete,
             repolish_all,
+            exclude_tol,
         )
 
 
@@ -237,6 +242,7 @@ def _maximize(
     random_state,
     discrete,
     repolish_all,
+    exclude_tol=EXCLUDE_TOL,
 ):
     """Body of :func:`maximize_acquisition` (see there)."""
     C = np.atleast_2d(np.asarray(candidates, dtype=np.float64))
@@ -263,23 +269,41 @@ def _maximize(
     ex = None if exclude is None else np.atleast_2d(np.asarray(exclude, dtype=np.float64))
     if discrete and n_polish > 0:
         pool, pool_values = _with_discrete_search(
-            acquisition, pool, pool_values, n_polish, free, discrete, project, ex, repolish_all
+            acquisition,
+            pool,
+            pool_values,
+            n_polish,
+            free,
+            discrete,
+            project,
+            ex,
+            repolish_all,
+            exclude_tol,
         )
-    i = _first_allowed(pool, ex)
+    i = _first_allowed(pool, ex, exclude_tol)
     if i is None:
         return None
     return pool[i].copy(), float(pool_values[i])
 
 
 def _with_discrete_search(
-    acquisition, pool, pool_values, n, free, discrete, project, exclude, repolish_all=True
+    acquisition,
+    pool,
+    pool_values,
+    n,
+    free,
+    discrete,
+    project,
+    exclude,
+    repolish_all=True,
+    tol=EXCLUDE_TOL,
 ):
     """The pool plus the results of a discrete search from its ``n`` best
     distinct rows (each followed by a polish of the continuous columns, or
     only those it moved unless ``repolish_all``), sorted best first."""
     _, first = np.unique(pool, axis=0, return_index=True)
     starts = pool[np.sort(first)[:n]]
-    found = [_discrete_search(acquisition, starts, discrete, exclude)]
+    found = [_discrete_search(acquisition, starts, discrete, exclude, tol)]
     continuous = free.copy()
     for cols, _ in discrete:
         continuous[cols] = False

@@ -18,6 +18,7 @@ import numpy as np
 from scipy.stats import qmc
 
 from ..gp import (
+    EXCLUDE_TOL,
     SCORE_TRANSFORMS,
     GaussianProcess,
     LogExpectedImprovement,
@@ -39,6 +40,10 @@ SCALE_FROM = 200  # from here: refit schedule, incremental Cholesky updates
 REFIT_GROWTH = 1.15  # refit once the observations grew by 15% since the last fit
 SUBSET_FROM = 1000  # from here: hyperparameters fitted on a subset of the observations
 SUBSET_SIZE = 500  # rows of that subset: the best half, then a random sample of the rest
+# A search has stalled when its last STALL_AFTER results each landed within
+# STALL_SPACING (max-abs, unit cube) of a known point without improving.
+STALL_AFTER = 2
+STALL_SPACING = 1e-3
 
 
 class Warping(NamedTuple):
@@ -92,6 +97,37 @@ def _already_known(known, U):
     return distance.min(axis=1) <= 1e-9
 
 
+def stalled(X, y, n_last=STALL_AFTER, tol=STALL_SPACING):
+    """Whether a search has stalled on points it already knows.
+
+    True when each of the last ``n_last`` observations lies within ``tol``
+    (max-abs, unit cube) of an earlier one without beating the best score
+    observed before it.
+
+    Parameters
+    ----------
+    X : ndarray, shape (n, d)
+        Observed points, in the order they were told.
+    y : ndarray, shape (n,)
+        Their scores (non-finite for failures).
+    n_last : int, default STALL_AFTER
+    tol : float, default STALL_SPACING
+
+    Returns
+    -------
+    bool
+    """
+    if len(y) <= n_last:
+        return False
+    for j in range(len(y) - n_last, len(y)):
+        near = np.abs(X[:j] - X[j]).max(axis=1, initial=0.0).min() <= tol
+        earlier = y[:j][np.isfinite(y[:j])]
+        improved = np.isfinite(y[j]) and (not earlier.size or y[j] > earlier.max())
+        if not near or improved:
+            return False
+    return True
+
+
 class _SubspaceModel:
     """The observations of one sub-space and the model fitted to them."""
 
@@ -142,6 +178,12 @@ class BayesianStrategy(Strategy):
     warping : bool, default True
         Whether the models learn a warping of each numeric column (off: the
         scaled ranges as they are; an ablation switch).
+    escape_stalls : bool, default False
+        Whether a search that has :func:`stalled` (its last ``STALL_AFTER``
+        results each within ``STALL_SPACING`` of a known point, none of
+        them an improvement) keeps its next proposal at least
+        ``STALL_SPACING`` away from every known point. Measured, not yet the
+        default (see the user guide).
 
     Notes
     -----
@@ -196,6 +238,7 @@ class BayesianStrategy(Strategy):
         threshold="observed",
         discrete_search=True,
         warping=True,
+        escape_stalls=False,
         **options,
     ):
         super().__init__(space, n_iter, random_state)
@@ -209,6 +252,7 @@ class BayesianStrategy(Strategy):
         self.threshold = threshold
         self.discrete_search = discrete_search
         self.warping = warping
+        self.escape_stalls = escape_stalls
         self._cached_targets = None  # (observations seen, targets per sub-space)
         space.require_bounds("bayesian")
         self._models = [_SubspaceModel(sub) for sub in space.subspaces]
@@ -435,6 +479,16 @@ class BayesianStrategy(Strategy):
             # beats the incumbent must not pull the next member next to it.
             incumbent = max(incumbent, float(gp.predict(pending)[0].max()))
             gp = gp.condition_on(pending, incremental=len(model.y) >= SCALE_FROM)
+        if self.escape_stalls and stalled(model.X, model.y):
+            # Refining a known point stopped paying: keep away from every known
+            # point (unless nothing that far away is left).
+            found = self._maximize_acquisition(i, gp, incumbent, STALL_SPACING)
+            if found is not None:
+                return found
+        return self._maximize_acquisition(i, gp, incumbent)
+
+    def _maximize_acquisition(self, i, gp, incumbent, exclude_tol=EXCLUDE_TOL):
+        model = self._models[i]
         return maximize_acquisition(
             LogExpectedImprovement(gp, incumbent),
             self._candidates(i),
@@ -446,6 +500,7 @@ class BayesianStrategy(Strategy):
             discrete=model.discrete if self.discrete_search else None,
             # At scale, a point the discrete search left alone is not polished twice.
             repolish_all=len(model.y) < SCALE_FROM,
+            exclude_tol=exclude_tol,
         )
 
     def _candidates(self, i):
