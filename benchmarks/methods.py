@@ -252,6 +252,10 @@ METHODS = {
         "skscale bayesian, escape_stalls=True (after 2 results within 1e-3 of known points "
         "without improving, the next keeps 1e-3 away)", _bayesian_missing, in_full=False,
     ),
+    "skscale-bayesian-b4-stall": Method(
+        _partial("bayesian", batch_size=4, engine=dict(escape_stalls=True)),
+        "skscale bayesian, batch_size=4, escape_stalls=True", _bayesian_missing, in_full=False,
+    ),
     # The ablation of the engine-v2 defaults (power transform of the scores,
     # discrete coordinate search, learned warping): each turned off in turn,
     # and all of v2's changes off (the engine of skscale 0.1).
