@@ -94,7 +94,7 @@ def _already_known(known, U):
         return np.zeros(len(U), dtype=bool)
     # initial=0: with no columns (every parameter fixed) all points coincide.
     distance = np.abs(U[:, None, :] - known[None, :, :]).max(axis=2, initial=0.0)
-    return distance.min(axis=1) <= 1e-9
+    return distance.min(axis=1) <= EXCLUDE_TOL
 
 
 def stalled(X, y, n_last=STALL_AFTER, tol=STALL_SPACING):
