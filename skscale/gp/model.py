@@ -103,7 +103,7 @@ def single_threaded_blas():
     return ctrl.limit(limits=1, user_api="blas")
 
 
-def _single_threaded(method):
+def single_threaded(method):
     """Run ``method`` under :func:`single_threaded_blas`."""
 
     @functools.wraps(method)
@@ -347,7 +347,7 @@ class GaussianProcess:
 
     # fitting ---------------------------------------------------------
 
-    @_single_threaded
+    @single_threaded
     def fit(self, X, y, warm_start=None, fit_rows=None):
         """Fit the hyperparameters (MAP) and condition on the data.
 
@@ -400,7 +400,7 @@ class GaussianProcess:
             self._set_state(self._layout.default(), X, ys)
         return self
 
-    @_single_threaded
+    @single_threaded
     def update(self, X, y):
         """Condition on new data at the current hyperparameters (no fit).
 
@@ -585,7 +585,7 @@ class GaussianProcess:
         """
         return self._apply_warp(np.atleast_2d(np.asarray(u, dtype=np.float64)), self.params_)
 
-    @_single_threaded
+    @single_threaded
     def predict(self, Xq, return_grad=False):
         """Posterior of the latent function, in the original target units.
 
@@ -636,7 +636,7 @@ class GaussianProcess:
             dvar[:, idx] *= dw
         return self.y_mean_ + s * mean, s * s * var, s * dmean, s * s * dvar
 
-    @_single_threaded
+    @single_threaded
     def condition_on(self, X_pending, incremental=False):
         """Kriging believer: add pending points at their posterior mean.
 

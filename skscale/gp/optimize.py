@@ -32,7 +32,7 @@ starts : (s, d) float64
 import numpy as np
 from scipy.optimize import minimize
 
-from .model import single_threaded_blas
+from .model import single_threaded
 
 EXCLUDE_TOL = 1e-9
 """Max-abs distance under which a point counts as an excluded one."""
@@ -161,6 +161,7 @@ def _first_allowed(points, exclude, tol=EXCLUDE_TOL):
     return None
 
 
+@single_threaded
 def maximize_acquisition(
     acquisition,
     candidates,
@@ -217,34 +218,6 @@ def maximize_acquisition(
     None
         If every candidate and polished point is excluded.
     """
-    with single_threaded_blas():
-        return _maximize(
-            acquisition,
-            candidates,
-            n_polish,
-            polish_mask,
-            project,
-            exclude,
-            random_state,
-            discrete,
-            repolish_all,
-            exclude_tol,
-        )
-
-
-def _maximize(
-    acquisition,
-    candidates,
-    n_polish,
-    polish_mask,
-    project,
-    exclude,
-    random_state,
-    discrete,
-    repolish_all,
-    exclude_tol=EXCLUDE_TOL,
-):
-    """Body of :func:`maximize_acquisition` (see there)."""
     C = np.atleast_2d(np.asarray(candidates, dtype=np.float64))
     if C.shape[0] == 0:
         return None
