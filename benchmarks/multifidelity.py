@@ -78,30 +78,21 @@ def _multi_fidelity(task, seed, strategy, schedule):
                    levels == task.max_resource)
 
 
-def _joint_model(task, seed):
-    """Bayesian Hyperband whose model learns from every level, the resource an input."""
+def _bayesian_hyperband(task, seed, **switches):
+    """Bayesian Hyperband with class switches of ``MultiFidelityStrategy`` set
+    for this run (``model="joint"``: the model learns from every level, the
+    resource an input; ``pending_rung=False``: the bracket's configurations
+    are not pending for the model, the behaviour before they were)."""
     from skscale.strategies.multifidelity import MultiFidelityStrategy
 
-    default = MultiFidelityStrategy.model
-    MultiFidelityStrategy.model = "joint"
+    saved = {name: getattr(MultiFidelityStrategy, name) for name in switches}
+    for name, value in switches.items():
+        setattr(MultiFidelityStrategy, name, value)
     try:
         return _multi_fidelity(task, seed, "bayesian", "hyperband")
     finally:
-        MultiFidelityStrategy.model = default
-
-
-def _no_pending_rung(task, seed):
-    """Bayesian Hyperband whose model does not count the current bracket's
-    configurations without a result at its level as pending points (the
-    behaviour before they were)."""
-    from skscale.strategies.multifidelity import MultiFidelityStrategy
-
-    default = MultiFidelityStrategy.pending_rung
-    MultiFidelityStrategy.pending_rung = False
-    try:
-        return _multi_fidelity(task, seed, "bayesian", "hyperband")
-    finally:
-        MultiFidelityStrategy.pending_rung = default
+        for name, value in saved.items():
+            setattr(MultiFidelityStrategy, name, value)
 
 
 def _adaptive(task, seed, strategy="bayesian", screened=False, skip_first_full=False,
@@ -241,9 +232,11 @@ METHODS = {
         "calibration configurations are spread; earlier runs in commit a7b704a)"),
     "bayesian-sh": (lambda t, s: _multi_fidelity(t, s, "bayesian", "successive_halving"),
                     f"bayesian, resource, schedule='successive_halving', n_iter={MF_BUDGET}"),
-    "bayesian-hyperband-joint": (_joint_model, "as bayesian-hyperband, but the model learns "
+    "bayesian-hyperband-joint": (lambda t, s: _bayesian_hyperband(t, s, model="joint"),
+                                 "as bayesian-hyperband, but the model learns "
                                  "from every level with the resource as an input"),
-    "bayesian-hyperband-no-pending": (_no_pending_rung, "as bayesian-hyperband, but the "
+    "bayesian-hyperband-no-pending": (lambda t, s: _bayesian_hyperband(t, s, pending_rung=False),
+                                      "as bayesian-hyperband, but the "
                                       "model does not count the bracket's configurations "
                                       "without a result at its level as pending (fresh ones "
                                       "come from the same data, close together)"),

@@ -17,6 +17,7 @@ ABLATION = {
     "skscale-bayesian-no-warping": "learned input warping",
     "skscale-bayesian-v1": "all of engine v2 (= skscale 0.1's engine)",
 }
+_OTHER_WAY = {"better": "worse", "worse": "better"}
 # Batch sizes compared with the sequential search (issue 11's targets).
 BATCHES = {"skscale-bayesian-b4": 4, "skscale-bayesian-b8": 8}
 PACKAGES = ["skscale", "scikit-learn", "numpy", "scipy", "scikit-optimize", "optuna",
@@ -122,8 +123,8 @@ def _ablation(tables, tasks, n_iter):
             cell = "–" if row["to_match"] is None else f"{row['to_match'] / n_iter:.2f}"
             found = row.get("head_to_head") if method != HEAD_TO_HEAD else None
             if found is not None and found[1] < 0.05:
-                word = {"better": "worse", "worse": "better"}.get(found[0], "tie")
-                mean_word = {"better": "worse", "worse": "better"}.get(found[2], "tie")
+                # found is the defaults' verdict against this method: turn it round
+                word, mean_word = (_OTHER_WAY.get(found[i], "tie") for i in (0, 2))
                 mean = "" if mean_word == word else f"; mean {mean_word}"
                 cell += f" ({word}, p={_fmt(found[1], '.2g')}{mean})"
             cells.append(cell)
