@@ -88,13 +88,14 @@ def initial_design_size(n_columns, n_iter):
     return max(3, min(n_columns + 2, n_iter // 2))
 
 
-def _already_known(known, U):
-    """Which rows of ``U`` (m, d) coincide with a row of ``known`` (k, d)."""
+def _already_known(known, U, tol=EXCLUDE_TOL):
+    """Which rows of ``U`` (m, d) lie within ``tol`` (max-abs) of a row of
+    ``known`` (k, d): by default, coincide with one."""
     if not len(known):
         return np.zeros(len(U), dtype=bool)
     # initial=0: with no columns (every parameter fixed) all points coincide.
     distance = np.abs(U[:, None, :] - known[None, :, :]).max(axis=2, initial=0.0)
-    return distance.min(axis=1) <= EXCLUDE_TOL
+    return distance.min(axis=1) <= tol
 
 
 def stalled(X, y, n_last=STALL_AFTER, tol=STALL_SPACING):
@@ -120,7 +121,7 @@ def stalled(X, y, n_last=STALL_AFTER, tol=STALL_SPACING):
     if len(y) <= n_last:
         return False
     for j in range(len(y) - n_last, len(y)):
-        near = np.abs(X[:j] - X[j]).max(axis=1, initial=0.0).min() <= tol
+        near = _already_known(X[:j], X[j : j + 1], tol)[0]
         earlier = y[:j][np.isfinite(y[:j])]
         improved = np.isfinite(y[j]) and (not earlier.size or y[j] > earlier.max())
         if not near or improved:
