@@ -213,8 +213,9 @@ def write(out, runs, tasks, configs, cost, budget):
         "the target; the ratio divides it by random search's mean wall time for "
         f"{budget} (issue 11 target: <= {TARGET_RATIO} for (B, W) = {TARGET_CONFIG}).",
         "",
-        "The machine was shared with a CPU-bound benchmark on both cores, so the proposals' "
-        "wall time was inflated by contention. The *idle* columns recount each round's "
+        "Proposals share the machine's cores with other work (at least the other searches "
+        "run beside them), which can inflate their wall time. The *idle* columns recount "
+        "each round's "
         "overhead (telling results, fitting the model, proposing) at the CPU time the main "
         "thread spent on it, the evaluations at their measured wall time: an estimate of "
         "the same run on an otherwise idle machine.",

@@ -217,7 +217,9 @@ class Method:
 
 # The engine options that give skscale 0.1's Bayesian engine (the defaults
 # before issue 10); the switches below are measured against it.
-_V1 = dict(score_transform=None, threshold="observed", discrete_search=False)
+_V1 = dict(
+    score_transform=None, threshold="observed", discrete_search=False, escape_stalls=False
+)
 
 
 def _v1(**changes):
@@ -246,18 +248,9 @@ METHODS = {
         _partial("bayesian", batch_size=8), "ScaledSearchCV(strategy='bayesian', batch_size=8)",
         _bayesian_missing,
     ),
-    # Issue 10: a search stalled on known points moves away from them.
-    "skscale-bayesian-stall": Method(
-        _partial("bayesian", engine=dict(escape_stalls=True)),
-        "skscale bayesian, escape_stalls=True (after 2 results within 1e-3 of known points "
-        "without improving, the next keeps 1e-3 away)", _bayesian_missing, in_full=False,
-    ),
-    "skscale-bayesian-b4-stall": Method(
-        _partial("bayesian", batch_size=4, engine=dict(escape_stalls=True)),
-        "skscale bayesian, batch_size=4, escape_stalls=True", _bayesian_missing, in_full=False,
-    ),
     # The ablation of the engine-v2 defaults (power transform of the scores,
-    # discrete coordinate search, learned warping): each turned off in turn,
+    # discrete coordinate search, learned warping, stall escape): each turned
+    # off in turn,
     # and all of v2's changes off (the engine of skscale 0.1).
     "skscale-bayesian-no-power": Method(
         _partial("bayesian", engine=dict(score_transform=None)),
@@ -271,6 +264,11 @@ METHODS = {
     "skscale-bayesian-no-warping": Method(
         _partial("bayesian", engine=dict(warping=False)),
         "skscale bayesian without the learned input warping", _bayesian_missing,
+    ),
+    "skscale-bayesian-no-stall": Method(
+        _partial("bayesian", engine=dict(escape_stalls=False)),
+        "skscale bayesian without the stall escape (proposals may stay next to known points)",
+        _bayesian_missing,
     ),
     "skscale-bayesian-v1": Method(
         _partial("bayesian", engine=_V1),

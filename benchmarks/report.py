@@ -15,6 +15,7 @@ ABLATION = {
     "skscale-bayesian-no-power": "power transform of the scores",
     "skscale-bayesian-no-discrete": "discrete coordinate search",
     "skscale-bayesian-no-warping": "learned input warping",
+    "skscale-bayesian-no-stall": "stall escape",
     "skscale-bayesian-v1": "all of engine v2 (= skscale 0.1's engine)",
 }
 _OTHER_WAY = {"better": "worse", "worse": "better"}

@@ -292,7 +292,6 @@ def stalled_optimizer():
     params = grid + repeats
     opt = BayesianOptimizer(space, n_iter=30, random_state=0)
     opt.tell(params, [-((p["x"] - 1) ** 2) - (p["y"] - 1) ** 2 - 1e-3 for p in params])
-    opt._strategy.escape_stalls = True
     return opt, np.array([[p["x"], p["y"]] for p in params])
 
 

@@ -179,12 +179,12 @@ class BayesianStrategy(Strategy):
     warping : bool, default True
         Whether the models learn a warping of each numeric column (off: the
         scaled ranges as they are; an ablation switch).
-    escape_stalls : bool, default False
+    escape_stalls : bool, default True
         Whether a search that has :func:`stalled` (its last ``STALL_AFTER``
         results each within ``STALL_SPACING`` of a known point, none of
         them an improvement) keeps its next proposal at least
-        ``STALL_SPACING`` away from every known point. Measured, not yet the
-        default (see the user guide).
+        ``STALL_SPACING`` away from every known point (off: an ablation
+        switch; see the user guide).
 
     Notes
     -----
@@ -239,7 +239,7 @@ class BayesianStrategy(Strategy):
         threshold="observed",
         discrete_search=True,
         warping=True,
-        escape_stalls=False,
+        escape_stalls=True,
         **options,
     ):
         super().__init__(space, n_iter, random_state)
