@@ -248,20 +248,6 @@ METHODS = {
         _partial("bayesian", batch_size=8), "ScaledSearchCV(strategy='bayesian', batch_size=8)",
         _bayesian_missing,
     ),
-    # Issue 11 experiments (not kept): a posterior-mean member, member spacing.
-    "skscale-bayesian-b4-exploit": Method(
-        _partial("bayesian", batch_size=4, engine=dict(batch_exploit=True)),
-        "skscale bayesian, batch_size=4, last member maximises the posterior mean",
-        _bayesian_missing, in_full=False,
-    ),
-    "skscale-bayesian-b4-space01": Method(
-        _partial("bayesian", batch_size=4, engine=dict(pending_spacing=0.01)),
-        "b4, members keep 0.01 from pending points", _bayesian_missing, in_full=False,
-    ),
-    "skscale-bayesian-b4-space05": Method(
-        _partial("bayesian", batch_size=4, engine=dict(pending_spacing=0.05)),
-        "b4, members keep 0.05 from pending points", _bayesian_missing, in_full=False,
-    ),
     # The ablation of the engine-v2 defaults (power transform of the scores,
     # discrete coordinate search, learned warping, stall escape): each turned
     # off in turn,

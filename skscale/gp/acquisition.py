@@ -177,16 +177,3 @@ class LogExpectedImprovement:
         # d std / d x = d var / d x / (2 std)
         grad = g_mean[:, None] * dmean + (g_std / (2.0 * std))[:, None] * dvar
         return val, grad
-
-
-class PosteriorMean:
-    """The posterior mean of a fitted model, as an acquisition (pure exploitation)."""
-
-    def __init__(self, model):
-        self.model = model
-
-    def __call__(self, X, return_grad=False):
-        if not return_grad:
-            return self.model.predict(X)[0]
-        mean, _, dmean, _ = self.model.predict(X, return_grad=True)
-        return mean, dmean

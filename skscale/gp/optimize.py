@@ -115,7 +115,7 @@ def _excluded(points, exclude, tol=EXCLUDE_TOL):
     if exclude is None or exclude.size == 0:
         return np.zeros(len(points), dtype=bool)
     dist = np.abs(points[:, None, :] - exclude[None, :, :]).max(axis=2, initial=0.0)
-    return (dist <= np.asarray(tol)).any(axis=1)  # tol: one, or one per excluded row
+    return dist.min(axis=1) <= tol
 
 
 def _discrete_search(acquisition, X, discrete, exclude, tol=EXCLUDE_TOL):

@@ -26,7 +26,6 @@ from ..gp import (
     maximize_acquisition,
     transform_scores,
 )
-from ..gp.acquisition import PosteriorMean
 from .base import Strategy
 
 N_RANDOM_CANDIDATES = 1000  # random points scored per proposal and sub-space
@@ -241,8 +240,6 @@ class BayesianStrategy(Strategy):
         discrete_search=True,
         warping=True,
         escape_stalls=True,
-        batch_exploit=False,
-        pending_spacing=0.0,
         **options,
     ):
         super().__init__(space, n_iter, random_state)
@@ -257,8 +254,6 @@ class BayesianStrategy(Strategy):
         self.discrete_search = discrete_search
         self.warping = warping
         self.escape_stalls = escape_stalls
-        self.batch_exploit = batch_exploit
-        self.pending_spacing = pending_spacing
         self._cached_targets = None  # (observations seen, targets per sub-space)
         space.require_bounds("bayesian")
         self._models = [_SubspaceModel(sub) for sub in space.subspaces]
@@ -291,9 +286,8 @@ class BayesianStrategy(Strategy):
 
     def ask(self, n):
         batch = []
-        for k in range(n):
-            exploit = self.batch_exploit and n > 1 and k == n - 1
-            params = self._next_initial() if self._initial else self._propose(exploit)
+        for _ in range(n):
+            params = self._next_initial() if self._initial else self._propose()
             if params is None:
                 break
             batch.append(params)
@@ -351,7 +345,7 @@ class BayesianStrategy(Strategy):
 
     # -- proposals ---------------------------------------------------------
 
-    def _propose(self, exploit=False):
+    def _propose(self):
         incumbent = self._incumbent()
         best = None  # (log EI, sub-space index, point)
         for i, model in enumerate(self._models):
@@ -361,7 +355,7 @@ class BayesianStrategy(Strategy):
                     best = (np.inf, i, proposal)
                     break
                 continue
-            found = self._maximize(i, incumbent, exploit)
+            found = self._maximize(i, incumbent)
             if found is not None and (best is None or found[1] > best[0]):
                 best = (found[1], i, found[0])
         if best is None:
@@ -465,7 +459,7 @@ class BayesianStrategy(Strategy):
         rest = self.random_state.permutation(order[n_best:])[: SUBSET_SIZE - n_best]
         return np.sort(np.concatenate([order[:n_best], rest]))
 
-    def _maximize(self, i, incumbent, exploit=False):
+    def _maximize(self, i, incumbent):
         """(point, log EI) maximising expected improvement in sub-space ``i``."""
         model = self._models[i]
         try:
@@ -486,21 +480,6 @@ class BayesianStrategy(Strategy):
             # beats the incumbent must not pull the next member next to it.
             incumbent = max(incumbent, float(gp.predict(pending)[0].max()))
             gp = gp.condition_on(pending, incremental=len(model.y) >= SCALE_FROM)
-        if exploit:
-            found = maximize_acquisition(
-                PosteriorMean(gp), self._candidates(i), n_polish=N_POLISH,
-                polish_mask=model.subspace.warp_mask, project=model.subspace.project,
-                exclude=self._known_points(i), random_state=self._seed(),
-                discrete=model.discrete if self.discrete_search else None,
-                repolish_all=len(model.y) < SCALE_FROM, exclude_tol=STALL_SPACING,
-            )
-            if found is not None:
-                return found
-        if self.pending_spacing and len(pending):
-            tol = np.r_[np.full(len(model.X), EXCLUDE_TOL), np.full(len(pending), self.pending_spacing)]
-            found = self._maximize_acquisition(i, gp, incumbent, tol)
-            if found is not None:
-                return found
         if self.escape_stalls and stalled(model.X, model.y):
             # Refining a known point stopped paying: keep away from every known
             # point (unless nothing that far away is left).
