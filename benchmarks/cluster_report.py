@@ -215,10 +215,9 @@ def write(out, runs, tasks, configs, cost, budget):
         "",
         "Proposals share the machine's cores with other work (at least the other searches "
         "run beside them), which can inflate their wall time. The *idle* columns recount "
-        "each round's "
-        "overhead (telling results, fitting the model, proposing) at the CPU time the main "
-        "thread spent on it, the evaluations at their measured wall time: an estimate of "
-        "the same run on an otherwise idle machine.",
+        "each round's overhead (telling results, fitting the model, proposing) at the CPU "
+        "time the main thread spent on it, the evaluations at their measured wall time: an "
+        "estimate of the same run on an otherwise idle machine.",
         "",
         f"## Wall time to reach random search's mean best at {budget}",
         "",

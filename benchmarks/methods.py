@@ -250,8 +250,7 @@ METHODS = {
     ),
     # The ablation of the engine-v2 defaults (power transform of the scores,
     # discrete coordinate search, learned warping, stall escape): each turned
-    # off in turn,
-    # and all of v2's changes off (the engine of skscale 0.1).
+    # off in turn, and all of v2's changes off (the engine of skscale 0.1).
     "skscale-bayesian-no-power": Method(
         _partial("bayesian", engine=dict(score_transform=None)),
         "skscale bayesian without the power transform of the scores", _bayesian_missing,
