@@ -452,3 +452,34 @@ def test_discrete_search_repolishes_only_moved_points_when_asked(repolish_all, m
         assert after == [5]
     else:
         assert sum(after) < 5  # the unmoved optimum is not polished again
+
+
+def test_user_guide_prior_table_matches_the_model():
+    # The user guide's table of priors once kept a warping scale the code had
+    # left; each row is checked against the constants the model uses.
+    from pathlib import Path
+
+    from skscale.gp.warping import WARP_LOWER, WARP_PRIOR_SCALE, WARP_UPPER
+
+    page = Path(__file__).parents[1] / "docs" / "user_guide" / "bayesian.rst"
+    if not page.exists():
+        pytest.skip("the docs are not part of this checkout")
+    text = page.read_text(encoding="utf-8")
+
+    def number(value):
+        return f"{value:g}"
+
+    low, high = gp_model.LENGTHSCALE_BOUNDS
+    expected = [
+        f"N(log(0.5 √d), {number(gp_model.LENGTHSCALE_PRIOR_SCALE)})",
+        f"{number(low)} to {number(high)}",
+        f"N(0, {number(gp_model.SIGNAL_VAR_PRIOR_SCALE)})",
+        f"N(log {number(gp_model.NOISE_VAR_PRIOR_CENTER)}, "
+        f"{number(gp_model.NOISE_VAR_PRIOR_SCALE)}²)",
+        f"m ~ N(0, {number(gp_model.MEAN_PRIOR_SCALE)})",
+        f"{number(gp_model.MEAN_BOUNDS[0])} to {number(gp_model.MEAN_BOUNDS[1])}",
+        f"N(0, {number(WARP_PRIOR_SCALE)}²)",
+        f"{number(WARP_LOWER)} to {number(WARP_UPPER)}",
+    ]
+    missing = [row for row in expected if row not in text]
+    assert not missing, f"bayesian.rst's prior table disagrees with the model: {missing}"
