@@ -13,7 +13,8 @@ it first runs a *calibration* bracket (a few fresh configurations at a low
 level, then the same ones at the maximum, none discarded), measures how well
 the low level ranked them (Spearman's rank correlation), and runs Hyperband
 brackets from that level only if the ranking agrees; otherwise it tests the
-next level up the same way, and ends with plain full-resource evaluation
+next level up on the same configurations (a *retest*: their scores at the
+maximum are known already), and ends with plain full-resource evaluation
 when no tested level can be trusted.
 
 The budget is counted in resource units per fold: a search with ``n_iter``
@@ -52,6 +53,12 @@ TRUST_THRESHOLD = 0.5
 # Measured both ways on the multi-fidelity benchmark (same earlier version):
 # keeping it was as good or better on 3 of 4 tasks, none significantly.
 SKIP_FIRST_FULL = False
+# Whether a level tested after a failed one re-scores the configurations the
+# first calibration sent to the maximum (a retest, cheap: no evaluation at
+# the maximum) instead of calibrating on fresh configurations at both levels.
+REUSE_CALIBRATION = True
+# The ``calibration`` field of a retest's plan entry.
+RETEST = -1
 
 
 def resource_levels(min_resource, max_resource, factor):
@@ -92,8 +99,10 @@ def bracket_cost(n, first, levels, factor, calibration=0):
 
     A calibration bracket evaluates its ``n`` configurations at level
     ``first`` and ``calibration`` of them at the maximum level, and nowhere
-    else.
+    else; a retest (``calibration=RETEST``) evaluates ``n`` at ``first`` only.
     """
+    if calibration == RETEST:
+        return n * levels[first]
     if calibration:
         return n * levels[first] + calibration * levels[-1]
     sizes = rung_sizes(n, len(levels) - first, factor)
@@ -181,6 +190,8 @@ def adaptive_paths(levels, factor, budget, n_pairs=MIN_PAIRS):
     tested level misleads, full-resource brackets) with what is left. Plans
     share their prefixes, so the schedule switches from plan ``k`` to plan
     ``k + 1`` when the ``k``-th test fails, keeping the brackets it ran.
+    With ``REUSE_CALIBRATION``, the levels after the first are retests of
+    the first calibration's configurations at the maximum.
 
     Parameters
     ----------
@@ -196,7 +207,9 @@ def adaptive_paths(levels, factor, budget, n_pairs=MIN_PAIRS):
     -------
     paths : list of list of (int, int, int)
         ``(n, first level, calibration)`` per bracket, ``calibration`` the
-        number a calibration bracket sends to the maximum, 0 for the others.
+        number a calibration bracket sends to the maximum, ``RETEST`` for a
+        retest (``n`` configurations of the first calibration), 0 for the
+        others.
         With no level to test there is one plan: Hyperband's.
     """
     tested = levels_to_test(levels, factor)
@@ -207,6 +220,12 @@ def adaptive_paths(levels, factor, budget, n_pairs=MIN_PAIRS):
     for k in range(len(tested) + 1):
         plan, left = [], budget
         for level in tested[: k + 1]:
+            if plan and REUSE_CALIBRATION:
+                reused = plan[0][2]  # what the first calibration sent to the maximum
+                if bracket_cost(reused, level, levels, factor, RETEST) <= left:
+                    plan.append((reused, level, RETEST))
+                    left -= bracket_cost(reused, level, levels, factor, RETEST)
+                continue
             m = n = n_pairs
             if SCREENED_CALIBRATION:  # Hyperband's first rung from this level
                 n = max(m, bracket_cycle(len(levels) - level, factor, "hyperband")[0][0])
@@ -297,7 +316,9 @@ class Bracket:
         Non-zero for a calibration bracket: two rungs, level ``first`` and
         the maximum, which gets ``calibration`` configurations chosen by
         :func:`screened_indices`; its ``low_scores`` and ``high_scores``
-        pair up configuration by configuration once it is done.
+        pair up configuration by configuration once it is done. ``RETEST``:
+        one rung at level ``first``, on configurations whose scores at the
+        maximum are known (given by :meth:`retest`).
     """
 
     def __init__(self, n, first, levels, factor, index, calibration=0):
@@ -307,7 +328,12 @@ class Bracket:
         self.index = index
         self.calibration = calibration
         last = len(levels) - 1
-        self.rungs = [first, last] if calibration else list(range(first, last + 1))
+        if calibration == RETEST:
+            self.rungs = [first]
+        elif calibration:
+            self.rungs = [first, last]
+        else:
+            self.rungs = list(range(first, last + 1))
         self.sizes = self._sizes(n)
         self.low_scores, self.high_scores = [], []
         self.rung = 0  # rung under way
@@ -316,6 +342,8 @@ class Bracket:
         self.n_asked = 0  # of the current rung
 
     def _sizes(self, n):
+        if self.calibration == RETEST:
+            return [n]
         if self.calibration:
             return [n, min(n, self.calibration)]
         return rung_sizes(n, len(self.rungs), self.factor)
@@ -340,6 +368,12 @@ class Bracket:
         self.n_asked += len(batch)
         return batch
 
+    def retest(self, configs, high_scores):
+        """A retest's configurations and their known scores at the maximum."""
+        self.configs = list(configs)
+        self.high_scores = list(high_scores)
+        self.sizes = [len(self.configs)]
+
     def add_new(self, configs):
         """Record fresh configurations for the first rung (asked at once)."""
         self.configs.extend(configs)
@@ -359,7 +393,9 @@ class Bracket:
             self._promote()
 
     def _promote(self):
-        if self.calibration and self.rung:
+        if self.calibration == RETEST:
+            self.low_scores = list(self.scores)
+        elif self.calibration and self.rung:
             self.high_scores = list(self.scores)
         self.rung += 1
         if self.done or not self.configs:
@@ -377,6 +413,8 @@ class Bracket:
 def planned_rung_sizes(entry, levels, factor):
     """Rung sizes of one plan entry, ``(n, first)`` or ``(n, first, calibration)``."""
     n, first, *calibration = entry
+    if calibration and calibration[0] == RETEST:
+        return [n]
     if calibration and calibration[0]:
         return [n, min(n, calibration[0])]
     return rung_sizes(n, len(levels) - first, factor)
@@ -388,8 +426,8 @@ def planned_evaluations(plan, levels, factor):
 
 
 def planned_configurations(plan):
-    """Fresh configurations a plan starts."""
-    return sum(entry[0] for entry in plan)
+    """Fresh configurations a plan starts (a retest starts none)."""
+    return sum(entry[0] for entry in plan if entry[2:] != (RETEST,))
 
 
 def rank_full_resource_first(means, n_resources, max_resource, rank):

@@ -186,9 +186,10 @@ class ScaledSearchCV(BaseSearchCV):
         low-resource scores rank configurations well. ``"adaptive"`` first
         scores 6 configurations at ``min_resource`` and at ``max_resource``,
         runs Hyperband from ``min_resource`` only if the two rank them alike
-        (Spearman's rho >= 0.5), otherwise tests the next level up the same
-        way, and spends the budget on full-resource evaluations when no low
-        level can be trusted; ``rank_correlations_`` keeps the measurements. With
+        (Spearman's rho >= 0.5), otherwise tests the next level up on the
+        same 6 configurations, and spends the budget on full-resource
+        evaluations when no low level can be trusted; ``rank_correlations_``
+        keeps the measurements. With
         ``strategy="bayesian"`` fresh configurations come from a model fitted
         on the highest level with enough results (BOHB).
 
@@ -229,8 +230,9 @@ class ScaledSearchCV(BaseSearchCV):
     rank_correlations_ : dict
         With ``schedule="adaptive"``: for each resource level tested, Spearman's
         rank correlation between its scores and the ``max_resource`` scores of
-        the configurations evaluated at both in its calibration bracket (None
-        with fewer than 6 finite pairs). Levels below 0.5 were dropped.
+        the configurations evaluated at both (those of the first calibration
+        bracket; None with fewer than 6 finite pairs). Levels below 0.5 were
+        dropped.
     n_candidates_ : int
         Number of candidates this fit evaluated and recorded in ``cv_results_``
         (warm-start rows excluded).

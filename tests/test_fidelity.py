@@ -5,6 +5,7 @@ import pytest
 
 from skscale.fidelity import (
     MIN_PAIRS,
+    RETEST,
     Bracket,
     adaptive_paths,
     bracket_cost,
@@ -118,16 +119,21 @@ def test_adaptive_paths_share_prefixes_and_spend_at_most_the_budget(n_iter):
         # Plan k calibrates the tested levels up to the k-th, in order, first.
         assert [first for _, first, _ in calibrations] == [0, 1][: k + 1][: len(calibrations)]
         assert all(cal for _, _, cal in path[: len(calibrations)])
-        assert all(1 <= cal <= min(n, MIN_PAIRS) for n, _, cal in calibrations)
+        # The first on fresh configurations, the others retest those it sent up.
+        assert 1 <= calibrations[0][2] <= min(calibrations[0][0], MIN_PAIRS)
+        assert all((n, cal) == (calibrations[0][2], RETEST) for n, _, cal in calibrations[1:])
         if k:  # switching from plan k - 1 keeps the brackets it ran
             assert path[:k] == paths[k - 1][:k]
     if n_iter == 24:
-        # Calibrations score 6 fresh configurations at their level and at the maximum.
-        assert paths[1][:2] == [(6, 0, 6), (6, 1, 6)]
+        # The first calibration scores 6 fresh configurations at its level and at
+        # the maximum; the next level rescores those 6 (3 units instead of 6 * 30).
+        assert paths[1][:2] == [(6, 0, 6), (6, 1, RETEST)]
+        assert bracket_cost(6, 1, levels, 3, RETEST) == 6 * 3
         # Trusted: Hyperband over every level after the calibration.
         assert paths[0][1:5] == [(27, 0, 0), (12, 1, 0), (6, 2, 0), (4, 3, 0)]
-        # Both tested levels mislead: the rest at the full resource, one bracket.
-        assert paths[-1][2:] == [(11, 3, 0)]
+        # Both tested levels mislead: the rest at the full resource, one bracket
+        # (17 evaluations; 11 when the second test took 6 fresh configurations).
+        assert paths[-1][2:] == [(17, 3, 0)]
 
 
 def test_screened_calibrations_start_hyperbands_first_rung(monkeypatch):
@@ -135,9 +141,8 @@ def test_screened_calibrations_start_hyperbands_first_rung(monkeypatch):
 
     monkeypatch.setattr(fidelity, "SCREENED_CALIBRATION", True)
     paths = adaptive_paths([1, 3, 9, 27], 3, 24 * 27)
-    # 27 at level 0, 9 at level 1; 6 of them go to the maximum.
-    assert paths[1][:2] == [(27, 0, MIN_PAIRS), (9, 1, MIN_PAIRS)]
-    assert paths[-1][2:] == [(10, 3, 0)]
+    # 27 at level 0, 6 of them go to the maximum and are retested at level 1.
+    assert paths[1][:2] == [(27, 0, MIN_PAIRS), (MIN_PAIRS, 1, RETEST)]
 
 
 def test_adaptive_paths_without_a_level_to_test_are_hyperband():
@@ -178,6 +183,30 @@ def test_calibration_bracket_pairs_the_scores_of_what_it_sends_up():
     bracket.tell([0.8])
     assert bracket.done
     assert bracket.low_scores[:3] == [0.9, 0.7, 0.6] and np.isnan(bracket.low_scores[3])
+    assert bracket.high_scores == [0.5, 0.2, 0.3, 0.8]
+
+
+def test_calibrations_on_fresh_configurations_when_not_reusing(monkeypatch):
+    from skscale import fidelity
+
+    monkeypatch.setattr(fidelity, "REUSE_CALIBRATION", False)
+    paths = adaptive_paths([1, 3, 9, 27], 3, 24 * 27)
+    assert paths[1][:2] == [(6, 0, 6), (6, 1, 6)]
+    assert paths[-1][2:] == [(11, 3, 0)]
+
+
+def test_retest_bracket_pairs_new_scores_with_the_known_ones():
+    levels = [1, 3, 9, 27]
+    bracket = Bracket(4, 1, levels, 3, index=1, calibration=RETEST)
+    bracket.retest(list("abcd"), [0.5, 0.2, 0.3, 0.8])
+    assert not bracket.needs_new and bracket.level == 1
+    assert bracket.next_configs(3) == list("abc")
+    bracket.tell([0.1, 0.4, 0.2])
+    assert not bracket.done
+    assert bracket.next_configs(3) == ["d"]
+    bracket.tell([0.9])
+    assert bracket.done
+    assert bracket.low_scores == [0.1, 0.4, 0.2, 0.9]
     assert bracket.high_scores == [0.5, 0.2, 0.3, 0.8]
 
 

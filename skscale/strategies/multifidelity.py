@@ -15,6 +15,7 @@ import numpy as np
 
 from ..fidelity import (
     MIN_PAIRS,
+    RETEST,
     TRUST_THRESHOLD,
     Bracket,
     adaptive_paths,
@@ -106,8 +107,9 @@ class MultiFidelityStrategy(Strategy):
     ``TRUST_THRESHOLD`` is dropped with every level below it, the remaining
     budget is planned again from the next tested level (or spent on
     full-resource evaluations), and the Bayesian model no longer learns from
-    the dropped levels. The number of evaluations then changes, and
-    ``n_candidates`` with it.
+    the dropped levels. The next tested level is judged on the same
+    configurations (a retest: their full-resource scores are known). The
+    number of evaluations then changes, and ``n_candidates`` with it.
 
     With a model-based ``base`` (Bayesian), each fresh configuration comes
     from a model fitted on the observations of the highest resource level
@@ -261,6 +263,10 @@ class MultiFidelityStrategy(Strategy):
             for i, (n, first, calibration) in enumerate(self.plan)
             if i >= kept
         ]
+        if self._brackets and self._brackets[0].calibration == RETEST:
+            # The next level is tested on the configurations already scored
+            # at the maximum: only their scores at that level are missing.
+            self._brackets[0].retest(bracket.configs, bracket.high_scores)
         self.n_candidates = self._n_evaluated + planned_evaluations(
             self.plan[kept:], self.levels, self.factor
         )
