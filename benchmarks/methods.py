@@ -269,6 +269,12 @@ METHODS = {
         "skscale bayesian without the stall escape (proposals may stay next to known points)",
         _bayesian_missing,
     ),
+    # A switch measured (summary, user guide) but not the default.
+    "skscale-bayesian-matern32": Method(
+        _partial("bayesian", engine=dict(kernel="matern32")),
+        "skscale bayesian with the Matern 3/2 kernel instead of 5/2",
+        _bayesian_missing, in_full=False,
+    ),
     "skscale-bayesian-v1": Method(
         _partial("bayesian", engine=_V1),
         "the engine of skscale 0.1 (no score transform, no discrete search)", _bayesian_missing,

@@ -125,6 +125,27 @@ def test_negative_log_posterior_gradient(mask):
         np.testing.assert_allclose(grad, fd, rtol=1e-4, atol=1e-5)
 
 
+def test_matern32_values_and_likelihood_gradient():
+    from skscale.gp.kernel import matern32_from_r2
+
+    K, G = matern32_from_r2(np.array([[0.0, 1.0]]), 2.0)
+    s3 = np.sqrt(3.0)
+    np.testing.assert_allclose(K, [[2.0, 2.0 * (1 + s3) * np.exp(-s3)]])
+    np.testing.assert_allclose(G, [[-3.0, -3.0 * np.exp(-s3)]])
+    mask = np.array([True, False])
+    X, y = _toy(15, 2, seed=3, noise=0.1)
+    y = (y - y.mean()) / y.std()
+    theta = _Layout(mask).sample(np.random.default_rng(4))
+    value, grad = negative_log_posterior(theta, X, y, mask, kernel="matern32")
+    assert value != negative_log_posterior(theta, X, y, mask)[0]
+    fd = _central_diff(
+        lambda t: negative_log_posterior(t, X, y, mask, kernel="matern32")[0], theta
+    )
+    np.testing.assert_allclose(grad, fd, rtol=1e-4, atol=1e-5)
+    with pytest.raises(ValueError, match="kernel must be one of"):
+        GaussianProcess(mask, kernel="rbf")
+
+
 # posterior -------------------------------------------------------------
 
 

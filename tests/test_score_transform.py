@@ -124,6 +124,8 @@ def test_switch_values_are_checked():
         BayesianStrategy(SearchSpace(SPACE), 10, np.random.RandomState(0), score_transform="rnk")
     with pytest.raises(ValueError, match="threshold must be one of"):
         BayesianStrategy(SearchSpace(SPACE), 10, np.random.RandomState(0), threshold="best")
+    with pytest.raises(ValueError, match="kernel must be one of"):
+        BayesianStrategy(SearchSpace(SPACE), 10, np.random.RandomState(0), kernel="rbf")
 
 
 def test_posterior_mean_threshold_is_the_models_best_fitted_value():

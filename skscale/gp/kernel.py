@@ -26,6 +26,7 @@ All the gradients here are built from ``G``, since for any parameter t
 import numpy as np
 
 SQRT5 = np.sqrt(5.0)
+SQRT3 = np.sqrt(3.0)
 
 
 def scaled_sq_dist(Z1, Z2, lengthscales, same=False):
@@ -86,6 +87,22 @@ def matern52_from_r2(r2, signal_var):
     K *= e
     G *= -5.0 / 6.0
     return K, G
+
+
+def matern32_from_r2(r2, signal_var):
+    """Matern 3/2 kernel values and ``dk/d(r**2)`` from squared distances.
+
+    ``k = s2 (1 + sqrt3 r) exp(-sqrt3 r)``, rougher than Matern 5/2 (once
+    differentiable); ``dk/d(r**2) = -3/2 s2 exp(-sqrt3 r)``, finite at 0.
+    Same arguments and returns as :func:`matern52_from_r2`.
+    """
+    t = np.sqrt(r2) * SQRT3
+    e = np.exp(-t) * signal_var
+    return (1.0 + t) * e, -1.5 * e
+
+
+KERNELS = {"matern52": matern52_from_r2, "matern32": matern32_from_r2}
+"""Kernel name to its ``(K, G)`` function of squared distances."""
 
 
 def matern52(Z1, Z2, lengthscales, signal_var):

@@ -3,7 +3,7 @@
 Model (in standardised target units, see below)::
 
     y_i = f(x_i) + eps_i,        eps_i ~ N(0, noise_var)
-    f   ~ GP(mean, k(w(x), w(x'))),   k = Matern 5/2 ARD
+    f   ~ GP(mean, k(w(x), w(x'))),   k = Matern 5/2 ARD (or 3/2: ``kernel``)
 
 where ``w`` applies a Kumaraswamy CDF to each warped input column and is
 the identity on the others.  Targets are standardised inside ``fit``
@@ -54,7 +54,7 @@ import numpy as np
 from scipy.linalg import lapack
 from scipy.optimize import minimize
 
-from .kernel import matern52_from_r2, scaled_sq_dist
+from .kernel import KERNELS, scaled_sq_dist
 from .warping import (
     WARP_LOWER,
     WARP_PRIOR_SCALE,
@@ -143,7 +143,10 @@ class GPParams:
 class _Layout:
     """Where each hyperparameter lives in ``theta``, with bounds and priors."""
 
-    def __init__(self, warp_mask):
+    def __init__(self, warp_mask, kernel="matern52"):
+        if kernel not in KERNELS:
+            raise ValueError(f"kernel must be one of {sorted(KERNELS)}, got {kernel!r}")
+        self.kernel = KERNELS[kernel]
         self.warp_mask = np.asarray(warp_mask, dtype=bool).reshape(-1)
         self.d = d = self.warp_mask.size
         self.warp_idx = np.flatnonzero(self.warp_mask)
@@ -226,7 +229,7 @@ def _nlp(theta, X, y, layout):
     s2, noise, m = np.exp(theta[d]), np.exp(theta[d + 1]), theta[d + 2]
     a, b = np.exp(theta[d + 3 : d + 3 + nw]), np.exp(theta[d + 3 + nw :])
     Z, dwa, dwb = _warp_inputs(X, layout, a, b)
-    Kf, G = matern52_from_r2(scaled_sq_dist(Z, Z, ls, same=True), s2)
+    Kf, G = layout.kernel(scaled_sq_dist(Z, Z, ls, same=True), s2)
     K = Kf.copy()
     K[np.diag_indices(n)] += noise
     L, _ = _cholesky(K)
@@ -264,7 +267,7 @@ def _nlp(theta, X, y, layout):
     return -(lml + log_prior), -grad
 
 
-def negative_log_posterior(theta, X, y, warp_mask):
+def negative_log_posterior(theta, X, y, warp_mask, kernel="matern52"):
     """Negative log marginal likelihood minus log prior, with gradient.
 
     Parameters
@@ -278,6 +281,7 @@ def negative_log_posterior(theta, X, y, warp_mask):
         standardised targets).
     warp_mask : ndarray, shape (d,)
         Which input columns are warped.
+    kernel : {"matern52", "matern32"}, default "matern52"
 
     Returns
     -------
@@ -295,7 +299,7 @@ def negative_log_posterior(theta, X, y, warp_mask):
     y = np.asarray(y, dtype=np.float64)
     theta = np.asarray(theta, dtype=np.float64)
     with np.errstate(over="ignore", under="ignore"):
-        return _nlp(theta, X, y, _Layout(warp_mask))
+        return _nlp(theta, X, y, _Layout(warp_mask, kernel))
 
 
 def _rng(random_state):
@@ -325,6 +329,8 @@ class GaussianProcess:
         fitting without a warm start.
     max_iter : int, default 200
         L-BFGS-B iteration cap per start.
+    kernel : {"matern52", "matern32"}, default "matern52"
+        Matern 5/2 (twice differentiable functions) or the rougher 3/2.
 
     Attributes
     ----------
@@ -338,12 +344,15 @@ class GaussianProcess:
         Target standardisation constants.
     """
 
-    def __init__(self, warp_mask, random_state=None, n_restarts=2, max_iter=200):
+    def __init__(
+        self, warp_mask, random_state=None, n_restarts=2, max_iter=200, kernel="matern52"
+    ):
         self.warp_mask = np.asarray(warp_mask, dtype=bool).reshape(-1)
         self.random_state = random_state
         self.n_restarts = n_restarts
         self.max_iter = max_iter
-        self._layout = _Layout(self.warp_mask)
+        self.kernel = kernel
+        self._layout = _Layout(self.warp_mask, kernel)
 
     # fitting ---------------------------------------------------------
 
@@ -508,7 +517,7 @@ class GaussianProcess:
         params = lay.unpack(theta)
         Z = self._apply_warp(X, params)
         if factor is None:
-            K = matern52_from_r2(
+            K = self._layout.kernel(
                 scaled_sq_dist(Z, Z, params.lengthscales, same=True), params.signal_var
             )[0]
             K[np.diag_indices_from(K)] += params.noise_var
@@ -544,8 +553,8 @@ class GaussianProcess:
         if k == 0:
             return L, jitter
         P = self.params_
-        K12 = matern52_from_r2(scaled_sq_dist(self._Z, Z_new, P.lengthscales), P.signal_var)[0]
-        K22 = matern52_from_r2(
+        K12 = self._layout.kernel(scaled_sq_dist(self._Z, Z_new, P.lengthscales), P.signal_var)[0]
+        K22 = self._layout.kernel(
             scaled_sq_dist(Z_new, Z_new, P.lengthscales, same=True), P.signal_var
         )[0]
         K22[np.diag_indices(k)] += P.noise_var + jitter
@@ -612,7 +621,7 @@ class GaussianProcess:
         if idx.size:
             Zq[:, idx], dw = kumaraswamy_grad_input(U[:, idx], P.warp_a[idx], P.warp_b[idx])
         r2 = scaled_sq_dist(Zq, self._Z, P.lengthscales)
-        Kx, G = matern52_from_r2(r2, P.signal_var)
+        Kx, G = self._layout.kernel(r2, P.signal_var)
         mean = P.mean + Kx @ self._alpha
         # raw LAPACK triangular solves: the scipy wrapper overhead matters in polishing
         A = lapack.dtrtrs(self._L, Kx.T, lower=1)[0]

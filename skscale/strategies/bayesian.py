@@ -19,6 +19,7 @@ from scipy.stats import qmc
 
 from ..gp import (
     EXCLUDE_TOL,
+    KERNELS,
     SCORE_TRANSFORMS,
     GaussianProcess,
     LogExpectedImprovement,
@@ -185,6 +186,9 @@ class BayesianStrategy(Strategy):
         them an improvement) keeps its next proposal at least
         ``STALL_SPACING`` away from every known point (off: an ablation
         switch; see the user guide).
+    kernel : {"matern52", "matern32"}, default "matern52"
+        The models' kernel: Matern 5/2, or the rougher Matern 3/2 (a
+        benchmark switch, measured in the user guide).
 
     Notes
     -----
@@ -240,6 +244,7 @@ class BayesianStrategy(Strategy):
         discrete_search=True,
         warping=True,
         escape_stalls=True,
+        kernel="matern52",
         **options,
     ):
         super().__init__(space, n_iter, random_state)
@@ -254,6 +259,9 @@ class BayesianStrategy(Strategy):
         self.discrete_search = discrete_search
         self.warping = warping
         self.escape_stalls = escape_stalls
+        if kernel not in KERNELS:
+            raise ValueError(f"kernel must be one of {sorted(KERNELS)}, got {kernel!r}.")
+        self.kernel = kernel
         self._cached_targets = None  # (observations seen, targets per sub-space)
         space.require_bounds("bayesian")
         self._models = [_SubspaceModel(sub) for sub in space.subspaces]
@@ -442,7 +450,7 @@ class BayesianStrategy(Strategy):
             except np.linalg.LinAlgError:
                 pass  # not positive definite at these hyperparameters: refit
         warp_mask = model.subspace.warp_mask & self.warping
-        gp = GaussianProcess(warp_mask, random_state=self._seed())
+        gp = GaussianProcess(warp_mask, random_state=self._seed(), kernel=self.kernel)
         subset = {"fit_rows": self._fit_rows(y)} if n >= SUBSET_FROM else {}
         model.gp = gp.fit(model.X, y, warm_start=model.theta, **subset)
         model.theta = model.gp.hyperparameter_vector_
