@@ -9,7 +9,13 @@ from .acquisition import (
     expected_improvement,
     log_expected_improvement,
 )
-from .kernel import KERNELS, matern52, matern52_grad_input, matern52_grad_params
+from .kernel import (
+    KERNELS,
+    kernel_by_name,
+    matern52,
+    matern52_grad_input,
+    matern52_grad_params,
+)
 from .model import GaussianProcess, GPParams, negative_log_posterior
 from .optimize import EXCLUDE_TOL, maximize_acquisition
 from .transform import (
@@ -44,6 +50,7 @@ __all__ = [
     "kumaraswamy_grad_params",
     "log_expected_improvement",
     "KERNELS",
+    "kernel_by_name",
     "matern52",
     "matern52_grad_input",
     "matern52_grad_params",

@@ -105,6 +105,19 @@ KERNELS = {"matern52": matern52_from_r2, "matern32": matern32_from_r2}
 """Kernel name to its ``(K, G)`` function of squared distances."""
 
 
+def kernel_by_name(name):
+    """The ``(K, G)`` function of squared distances of kernel ``name``.
+
+    Raises
+    ------
+    ValueError
+        If ``name`` is not a key of :data:`KERNELS`.
+    """
+    if name not in KERNELS:
+        raise ValueError(f"kernel must be one of {sorted(KERNELS)}, got {name!r}.")
+    return KERNELS[name]
+
+
 def matern52(Z1, Z2, lengthscales, signal_var):
     """Matern 5/2 ARD kernel matrix.
 

@@ -54,7 +54,7 @@ import numpy as np
 from scipy.linalg import lapack
 from scipy.optimize import minimize
 
-from .kernel import KERNELS, scaled_sq_dist
+from .kernel import kernel_by_name, scaled_sq_dist
 from .warping import (
     WARP_LOWER,
     WARP_PRIOR_SCALE,
@@ -144,9 +144,7 @@ class _Layout:
     """Where each hyperparameter lives in ``theta``, with bounds and priors."""
 
     def __init__(self, warp_mask, kernel="matern52"):
-        if kernel not in KERNELS:
-            raise ValueError(f"kernel must be one of {sorted(KERNELS)}, got {kernel!r}")
-        self.kernel = KERNELS[kernel]
+        self.kernel_from_r2 = kernel_by_name(kernel)
         self.warp_mask = np.asarray(warp_mask, dtype=bool).reshape(-1)
         self.d = d = self.warp_mask.size
         self.warp_idx = np.flatnonzero(self.warp_mask)
@@ -229,7 +227,7 @@ def _nlp(theta, X, y, layout):
     s2, noise, m = np.exp(theta[d]), np.exp(theta[d + 1]), theta[d + 2]
     a, b = np.exp(theta[d + 3 : d + 3 + nw]), np.exp(theta[d + 3 + nw :])
     Z, dwa, dwb = _warp_inputs(X, layout, a, b)
-    Kf, G = layout.kernel(scaled_sq_dist(Z, Z, ls, same=True), s2)
+    Kf, G = layout.kernel_from_r2(scaled_sq_dist(Z, Z, ls, same=True), s2)
     K = Kf.copy()
     K[np.diag_indices(n)] += noise
     L, _ = _cholesky(K)
@@ -517,7 +515,7 @@ class GaussianProcess:
         params = lay.unpack(theta)
         Z = self._apply_warp(X, params)
         if factor is None:
-            K = self._layout.kernel(
+            K = self._layout.kernel_from_r2(
                 scaled_sq_dist(Z, Z, params.lengthscales, same=True), params.signal_var
             )[0]
             K[np.diag_indices_from(K)] += params.noise_var
@@ -553,8 +551,10 @@ class GaussianProcess:
         if k == 0:
             return L, jitter
         P = self.params_
-        K12 = self._layout.kernel(scaled_sq_dist(self._Z, Z_new, P.lengthscales), P.signal_var)[0]
-        K22 = self._layout.kernel(
+        K12 = self._layout.kernel_from_r2(
+            scaled_sq_dist(self._Z, Z_new, P.lengthscales), P.signal_var
+        )[0]
+        K22 = self._layout.kernel_from_r2(
             scaled_sq_dist(Z_new, Z_new, P.lengthscales, same=True), P.signal_var
         )[0]
         K22[np.diag_indices(k)] += P.noise_var + jitter
@@ -621,7 +621,7 @@ class GaussianProcess:
         if idx.size:
             Zq[:, idx], dw = kumaraswamy_grad_input(U[:, idx], P.warp_a[idx], P.warp_b[idx])
         r2 = scaled_sq_dist(Zq, self._Z, P.lengthscales)
-        Kx, G = self._layout.kernel(r2, P.signal_var)
+        Kx, G = self._layout.kernel_from_r2(r2, P.signal_var)
         mean = P.mean + Kx @ self._alpha
         # raw LAPACK triangular solves: the scipy wrapper overhead matters in polishing
         A = lapack.dtrtrs(self._L, Kx.T, lower=1)[0]

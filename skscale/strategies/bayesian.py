@@ -19,10 +19,10 @@ from scipy.stats import qmc
 
 from ..gp import (
     EXCLUDE_TOL,
-    KERNELS,
     SCORE_TRANSFORMS,
     GaussianProcess,
     LogExpectedImprovement,
+    kernel_by_name,
     kumaraswamy_cdf,
     maximize_acquisition,
     transform_scores,
@@ -259,8 +259,7 @@ class BayesianStrategy(Strategy):
         self.discrete_search = discrete_search
         self.warping = warping
         self.escape_stalls = escape_stalls
-        if kernel not in KERNELS:
-            raise ValueError(f"kernel must be one of {sorted(KERNELS)}, got {kernel!r}.")
+        kernel_by_name(kernel)  # checked here, not at the first fit
         self.kernel = kernel
         self._cached_targets = None  # (observations seen, targets per sub-space)
         space.require_bounds("bayesian")
