@@ -96,27 +96,29 @@ def _bayesian_hyperband(task, seed, **switches):
 
 
 def _adaptive(task, seed, strategy="bayesian", screened=False, skip_first_full=False,
-              calibration_size=6):
+              calibration_size=6, design_calibration=True):
     """The adaptive schedule with its switches set (the library's defaults unless told).
 
     ``screened=True`` screens Hyperband's first rung and sends
     ``calibration_size`` of it to the maximum, instead of scoring that many
     fresh configurations at both levels; ``skip_first_full`` leaves the
     full-resource bracket out of the first Hyperband cycle after a trusted
-    calibration.
+    calibration; ``design_calibration=False`` draws the calibration's
+    configurations at random, then from the model of the level under test.
     """
     from skscale import fidelity
     from skscale.strategies.multifidelity import MultiFidelityStrategy
 
     saved = (fidelity.SCREENED_CALIBRATION, fidelity.SKIP_FIRST_FULL,
-             MultiFidelityStrategy.calibration_size)
+             MultiFidelityStrategy.calibration_size, MultiFidelityStrategy.design_calibration)
     fidelity.SCREENED_CALIBRATION, fidelity.SKIP_FIRST_FULL = screened, skip_first_full
     MultiFidelityStrategy.calibration_size = calibration_size
+    MultiFidelityStrategy.design_calibration = design_calibration
     try:
         return _multi_fidelity(task, seed, strategy, "adaptive")
     finally:
         (fidelity.SCREENED_CALIBRATION, fidelity.SKIP_FIRST_FULL,
-         MultiFidelityStrategy.calibration_size) = saved
+         MultiFidelityStrategy.calibration_size, MultiFidelityStrategy.design_calibration) = saved
 
 
 def _halving(task, seed):
@@ -219,6 +221,10 @@ METHODS = {
                           f"bayesian, resource, schedule='adaptive', n_iter={MF_BUDGET}"),
     "random-adaptive": (lambda t, s: _adaptive(t, s, "random"),
                         f"random, resource, schedule='adaptive', n_iter={MF_BUDGET}"),
+    "bayesian-adaptive-model-calibration": (
+        lambda t, s: _adaptive(t, s, design_calibration=False),
+        "as bayesian-adaptive, but the calibration's configurations are random draws, then "
+        "proposals of the model of the level under test (the earlier default; runs not stored)"),
     "bayesian-adaptive-screened": (lambda t, s: _adaptive(t, s, screened=True),
                                    "as bayesian-adaptive, but each calibration screens "
                                    "Hyperband's first rung from its level and sends the best 3 "

@@ -191,7 +191,9 @@ class ScaledSearchCV(BaseSearchCV):
         evaluations when no low level can be trusted; ``rank_correlations_``
         keeps the measurements. With
         ``strategy="bayesian"`` fresh configurations come from a model fitted
-        on the highest level with enough results (BOHB).
+        on the highest level with enough results (BOHB); the 6 configurations
+        of the adaptive calibration are a space-filling (scrambled Sobol)
+        design.
 
     Attributes
     ----------

@@ -539,10 +539,28 @@ def test_adaptive_schedule_callbacks_stay_within_their_rounds(task_recorder):
     assert names.count("search") == 1 and names.count("round") > 3
 
 
+def test_bayesian_calibration_configurations_are_a_space_filling_design():
+    # Along the (scaled) axis, the 6 calibration configurations fall in 6
+    # different eighths: the first points of a scrambled Sobol sequence do,
+    # random draws or a model's proposals seldom (one seed in five).
+    for seed in range(3):
+        search = toy_search(
+            estimator=Toy(trap=True), schedule="adaptive", strategy="bayesian", n_iter=24
+        )
+        results = search.set_params(random_state=seed).fit(X_DUMMY).cv_results_
+        first = (results["bracket"] == 0) & (results["iter"] == 0)
+        x = np.array([p["x"] for p, keep in zip(results["params"], first, strict=True) if keep])
+        eighths = np.floor((np.log10(x) + 5) / 6 * 8)
+        assert len(x) == len(set(eighths)) == 6
+
+
 def test_calibration_rung_configurations_are_pending_for_the_model(monkeypatch):
     # Asked one at a time, a model would propose the whole calibration rung
-    # from the same data; its earlier configurations are pending instead.
+    # from the same data; its earlier configurations are pending instead
+    # (when the calibration is not a fixed design).
     from skscale.strategies import bayesian, multifidelity
+
+    monkeypatch.setattr(multifidelity.MultiFidelityStrategy, "design_calibration", False)
 
     seen = []  # (calibration bracket?, pending configurations given to the model)
     fresh = multifidelity.MultiFidelityStrategy._fresh

@@ -89,6 +89,27 @@ def initial_design_size(n_columns, n_iter):
     return max(3, min(n_columns + 2, n_iter // 2))
 
 
+def space_filling_design(subspaces, n_points, random_state):
+    """``n_points`` configurations from scrambled Sobol sequences.
+
+    Each sub-space gets its share (round-robin, so that a small design
+    still visits each) of the first points of its own sequence, decoded
+    through its scaled ranges.
+    """
+    designs = []
+    for i, subspace in enumerate(subspaces):
+        share = len(range(i, n_points, len(subspaces)))
+        n_params = len(subspace.modelled)
+        if n_params == 0:
+            designs.append([subspace.from_uniform([])])
+            continue
+        seed = int(random_state.randint(2**31 - 1))
+        sobol = qmc.Sobol(n_params, scramble=True, seed=seed)
+        points = sobol.random_base2(max(1, math.ceil(math.log2(share))))[:share]
+        designs.append([subspace.from_uniform(v) for v in points])
+    return [d[k] for k in range(max(map(len, designs))) for d in designs if k < len(d)]
+
+
 def _already_known(known, U, tol=EXCLUDE_TOL):
     """Which rows of ``U`` (m, d) lie within ``tol`` (max-abs) of a row of
     ``known`` (k, d): by default, coincide with one."""
@@ -273,18 +294,7 @@ class BayesianStrategy(Strategy):
     def _initial_design(self):
         widest = max(m.subspace.n_columns for m in self._models)
         n_points = max(initial_design_size(widest, self.n_iter), len(self._models))
-        designs = []
-        for i, model in enumerate(self._models):
-            share = len(range(i, n_points, len(self._models)))
-            n_params = len(model.subspace.modelled)
-            if n_params == 0:
-                designs.append([model.subspace.from_uniform([])])
-                continue
-            sobol = qmc.Sobol(n_params, scramble=True, seed=self._seed())
-            points = sobol.random_base2(max(1, math.ceil(math.log2(share))))[:share]
-            designs.append([model.subspace.from_uniform(v) for v in points])
-        # Interleave the sub-spaces so that a small budget still visits each.
-        return [d[k] for k in range(max(map(len, designs))) for d in designs if k < len(d)]
+        return space_filling_design(self.space.subspaces, n_points, self.random_state)
 
     def _seed(self):
         return int(self.random_state.randint(2**31 - 1))
