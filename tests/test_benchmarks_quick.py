@@ -84,6 +84,21 @@ def test_multifidelity_curves_count_only_full_resource_rows():
     assert mf_report.cost_to_reach(np.array([np.nan, 0.5, 0.7]), np.arange(3.0), 0.6) == 2.0
 
 
+def test_multifidelity_reach_interval_resamples_the_runs():
+    from benchmarks import mf_report
+
+    grid = np.arange(1.0, 5.0)
+    # One run reaches 0.6 at cost 2, the other at 4: a resample's mean reaches
+    # it at 2 if it holds only the first run (a quarter of them), else at 4.
+    curves = np.array([[0.1, 0.6, 0.6, 0.6], [0.1, 0.2, 0.3, 0.6]])
+    low, high = mf_report.reach_interval(curves, grid, 0.6, n_boot=200)
+    assert (low, high) == (2.0, 4.0)
+    # Identical runs have no spread; runs that never reach it give "never".
+    assert mf_report.reach_interval(curves[[0, 0]], grid, 0.6, n_boot=50) == (2.0, 2.0)
+    assert mf_report.reach_interval(curves, grid, 0.9, n_boot=50) == (np.inf, np.inf)
+    assert mf_report._fmt_interval(np.inf, np.inf) == "never"
+
+
 def test_multifidelity_runs_append_and_read_back(tmp_path):
     for seed in (0, 1, 1):
         storage.append_run(
