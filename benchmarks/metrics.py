@@ -13,6 +13,7 @@ from scipy import stats
 from .methods import BASELINE
 
 HEAD_TO_HEAD = "skscale-bayesian"  # the method each other one is tested against
+BOOTSTRAP = 200  # resamples for the interval of evaluations to match
 
 
 def best_so_far(scores):
@@ -42,6 +43,23 @@ def evals_to_match(mean_regret, target):
     """Smallest n with ``mean_regret[n - 1] <= target``, or None if never reached."""
     hits = np.flatnonzero(mean_regret <= target)
     return int(hits[0]) + 1 if hits.size else None
+
+
+def to_match_draws(regret, base_regret, n_boot=BOOTSTRAP, seed=0):
+    """Evaluations to match over bootstrap resamples of the replications.
+
+    Both the method's replications (``regret``, shape (R, N)) and the
+    baseline's (``base_regret``) are resampled with replacement; each draw is
+    ``evals_to_match`` of the resampled mean curves (``inf`` if never).
+    """
+    rng = np.random.default_rng(seed)
+    draws = np.empty(n_boot)
+    for b in range(n_boot):
+        mine = np.nanmean(regret[rng.integers(0, len(regret), len(regret))], axis=0)
+        base = np.nanmean(base_regret[rng.integers(0, len(base_regret), len(base_regret))], axis=0)
+        n = evals_to_match(mine, base[-1])
+        draws[b] = np.inf if n is None else n
+    return draws
 
 
 def rank_test(final_a, final_b):
@@ -144,6 +162,7 @@ def task_table(task, by_method, optimum, n_iter):
             normalized = normalized_score(mean, base_mean)
             row["normalized"] = {n: float(normalized[n - 1]) for n in checkpoints(n_iter)}
             row["to_match"] = evals_to_match(mean, base_mean[-1])
+            row["to_match_draws"] = to_match_draws(regret, base)
         rows[method] = row
     ours = curves.get(HEAD_TO_HEAD)
     for method, row in rows.items():

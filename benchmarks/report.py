@@ -7,7 +7,7 @@ from importlib import metadata
 
 import numpy as np
 
-from .metrics import HEAD_TO_HEAD, checkpoints
+from .metrics import BOOTSTRAP, HEAD_TO_HEAD, checkpoints
 
 # The engine with each of its components turned off in turn, and skscale
 # 0.1's engine: the ablation table.
@@ -111,7 +111,7 @@ def _ablation(tables, tasks, n_iter):
     p-value of the final results against the defaults where p < 0.05."""
     rows = []
     for method, component in {HEAD_TO_HEAD: "nothing (the defaults)", **ABLATION}.items():
-        cells, ratios = [], []
+        cells, ratios, draws = [], [], []
         for task in tables:
             row = tables[task].get(method)
             if row is None:
@@ -119,8 +119,10 @@ def _ablation(tables, tasks, n_iter):
                 cells.append("= defaults" if same else "–")
                 if same and HEAD_TO_HEAD in tables[task]:
                     ratios.append((tables[task][HEAD_TO_HEAD]["to_match"] or np.inf) / n_iter)
+                    draws.append(tables[task][HEAD_TO_HEAD].get("to_match_draws"))
                 continue
             ratios.append((row["to_match"] or np.inf) / n_iter)
+            draws.append(row.get("to_match_draws"))
             cell = "–" if row["to_match"] is None else f"{row['to_match'] / n_iter:.2f}"
             found = row.get("head_to_head") if method != HEAD_TO_HEAD else None
             if found is not None and found[1] < 0.05:
@@ -131,7 +133,7 @@ def _ablation(tables, tasks, n_iter):
             cells.append(cell)
         median = _fmt(np.median(ratios) if ratios else None, ".2f")
         worst = _fmt(max(ratios) if ratios else None, ".2f")
-        rows.append([method, component, *cells, median, worst])
+        rows.append([method, component, *cells, median, _median_interval(draws, n_iter), worst])
     return [
         "## Ablation of the Bayesian engine",
         "",
@@ -140,10 +142,22 @@ def _ablation(tables, tasks, n_iter):
         "where the final results differ from the defaults' at p < 0.05 (two-sided "
         "Mann–Whitney U): whether the ablated engine's replications tend to end better or "
         "worse (and how the means compare where they say otherwise). The discrete "
-        "search does nothing on a task without a discrete parameter (= defaults there).",
+        "search does nothing on a task without a discrete parameter (= defaults there). "
+        f"80% interval: the 10th to 90th percentile of the median over {BOOTSTRAP} bootstrap "
+        "resamples of each task's replications (the method's and random search's).",
         "",
-        _table(["method", "turned off", *tables, "median", "worst"], rows),
+        _table(["method", "turned off", *tables, "median", "80% interval", "worst"], rows),
     ]
+
+
+def _median_interval(draws, n_iter):
+    """10th-90th percentile of the median over tasks of bootstrap draws of
+    evaluations to match (as n/N), or "–" without draws."""
+    if not draws or any(d is None for d in draws):
+        return "–"
+    medians = np.median(np.vstack(draws) / n_iter, axis=0)
+    low, high = np.percentile(medians, [10, 90], method="nearest")
+    return f"[{_fmt(low, '.2f')}, {_fmt(high, '.2f') if np.isfinite(high) else 'never'}]"
 
 
 def _batches(tables, n_iter):

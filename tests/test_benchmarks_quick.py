@@ -46,6 +46,17 @@ def test_normalized_score_and_evaluations_to_match():
     assert metrics.evals_to_match(baseline + 1, baseline[-1]) is None
 
 
+def test_evaluations_to_match_draws_resample_both_methods():
+    base = np.array([[4.0, 2.0, 1.0, 1.0], [4.0, 2.0, 1.0, 1.0]])
+    same = np.array([[2.0, 1.0, 0.5, 0.0], [2.0, 1.0, 0.5, 0.0]])
+    # Identical replications: every draw is the point value.
+    assert set(metrics.to_match_draws(same, base, n_boot=20)) == {2.0}
+    # One replication matches at 2, the other never: draws of 2 (both copies
+    # of the first), 3 (one of each: mean 1.0 at n = 3) and never.
+    mixed = np.array([[2.0, 1.0, 0.5, 0.0], [9.0, 9.0, 1.5, 9.0]])
+    assert set(metrics.to_match_draws(mixed, base, n_boot=200)) == {2.0, 3.0, np.inf}
+
+
 def test_rank_test_separates_distinct_samples_only():
     low, high = np.arange(10.0), np.arange(10.0) + 100
     assert metrics.rank_test(low, high) < 0.001
