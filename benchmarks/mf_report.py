@@ -11,7 +11,7 @@ import datetime
 import numpy as np
 
 from .metrics import rank_test
-from .report import _fmt, _table, machine, versions
+from .report import _fmt, _fmt_interval, _table, machine, versions
 
 GRID_STEP = 0.25  # full-resource evaluations
 BOOTSTRAP = 1000  # resamples of the runs for the interval of the cost to reach the target
@@ -69,12 +69,6 @@ def reach_interval(curves, grid, target, n_boot=BOOTSTRAP, seed=0):
         cost = cost_to_reach(mean, grid, target)
         reach[b] = cost if np.isfinite(cost) else np.inf
     return tuple(np.percentile(reach, [10, 90], method="nearest"))
-
-
-def _fmt_interval(low, high):
-    if not np.isfinite(low):
-        return "never"
-    return f"[{_fmt(low, '.2f')}, {_fmt(high, '.2f') if np.isfinite(high) else 'never'}]"
 
 
 def final_bests(runs):

@@ -156,7 +156,13 @@ def _median_interval(draws, n_iter):
     if not draws or any(d is None for d in draws):
         return "–"
     medians = np.median(np.vstack(draws) / n_iter, axis=0)
-    low, high = np.percentile(medians, [10, 90], method="nearest")
+    return _fmt_interval(*np.percentile(medians, [10, 90], method="nearest"))
+
+
+def _fmt_interval(low, high):
+    """``[low, high]`` with two decimals; "never" for an infinite bound."""
+    if not np.isfinite(low):
+        return "never"
     return f"[{_fmt(low, '.2f')}, {_fmt(high, '.2f') if np.isfinite(high) else 'never'}]"
 
 

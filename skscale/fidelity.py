@@ -342,11 +342,7 @@ class Bracket:
         self.n_asked = 0  # of the current rung
 
     def _sizes(self, n):
-        if self.calibration == RETEST:
-            return [n]
-        if self.calibration:
-            return [n, min(n, self.calibration)]
-        return rung_sizes(n, len(self.rungs), self.factor)
+        return planned_rung_sizes((n, self.first, self.calibration), self.levels, self.factor)
 
     @property
     def level(self):

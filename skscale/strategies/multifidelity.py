@@ -312,9 +312,9 @@ class MultiFidelityStrategy(Strategy):
             return self._source.ask(n)
         if bracket.calibration > 0 and self._calibration_design:
             design = [c for c in self._calibration_design if c not in self._in_play]
-            self._calibration_design = design[n:]
-            if design[:n]:
-                return design[:n]
+            taken, self._calibration_design = design[:n], design[n:]
+            if taken:
+                return taken
         model = self._model(self._n_model)
         if self.pending_rung and model is not None:
             # Those with a result at the model's level are known to it, and the
