@@ -1,0 +1,18 @@
+"""Makes the sister suite's swap_plugin importable; prints the summary at the end."""
+
+import sys
+from pathlib import Path
+
+# The stand-in and the role names come from the sister suite, also when this
+# folder is run alone.
+sys.path.insert(0, str(Path(__file__).parents[1] / "sklearn_search_suite"))
+
+from gallery_harness import SUMMARY_KEY  # noqa: E402
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    lines = config.stash.get(SUMMARY_KEY, [])
+    if lines:
+        terminalreporter.section("scikit-learn's gallery examples with ScaledSearchCV")
+        for line in lines:
+            terminalreporter.write_line(line)
