@@ -8,11 +8,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parents[1] / "sklearn_search_suite"))
 
 from gallery_harness import SUMMARY_KEY  # noqa: E402
+from swap_plugin import write_summary  # noqa: E402
 
 
 def pytest_terminal_summary(terminalreporter, config):
-    lines = config.stash.get(SUMMARY_KEY, [])
-    if lines:
-        terminalreporter.section("scikit-learn's gallery examples with ScaledSearchCV")
-        for line in lines:
-            terminalreporter.write_line(line)
+    title = "scikit-learn's gallery examples with ScaledSearchCV"
+    write_summary(terminalreporter, config, SUMMARY_KEY, title)

@@ -35,6 +35,18 @@ ROLES = {"grid": "GridSearchCV", "random": "RandomizedSearchCV"}
 # Where the suite module leaves its summary lines for the terminal report.
 SUMMARY_KEY = pytest.StashKey[list]()
 
+
+def write_summary(terminalreporter, config, key, title):
+    """Print the lines a check left under ``key`` as a section ``title``
+    of pytest's terminal report (used by this suite's and the gallery's
+    ``conftest.py``)."""
+    lines = config.stash.get(key, [])
+    if lines:
+        terminalreporter.section(title)
+        for line in lines:
+            terminalreporter.write_line(line)
+
+
 # Test name -> set of roles whose class it used; filled while tests run.
 _used = {}
 _current = [None]
