@@ -108,11 +108,16 @@ class Subspace:
     ----------
     dims : dict
         Parameter name to range object or distribution with ``rvs``.
+    samplers : dict, optional
+        Parameter name to the scipy distribution a range of ``dims`` was
+        made from: random search draws from it as given, so that its
+        candidates are those of scikit-learn's ``ParameterSampler``.
 
     Attributes
     ----------
     dims : dict
         The same, with names sorted.
+    samplers : dict
     modelled : list of str
         Names of the parameters that take columns in the unit cube.
     n_columns : int
@@ -121,8 +126,9 @@ class Subspace:
         True on numeric columns (the ones a model may warp).
     """
 
-    def __init__(self, dims):
+    def __init__(self, dims, samplers=None):
         self.dims = dict(sorted(dims.items()))
+        self.samplers = dict(samplers or {})
         self.modelled = [
             n for n, d in self.dims.items() if not (isinstance(d, _Choices) and len(d) == 1)
         ]
@@ -165,7 +171,10 @@ class Subspace:
 
     def sample(self, rng):
         """One candidate drawn from each parameter's distribution."""
-        return {name: dim.rvs(random_state=rng) for name, dim in self.dims.items()}
+        return {
+            name: self.samplers.get(name, dim).rvs(random_state=rng)
+            for name, dim in self.dims.items()
+        }
 
     def grid(self, points):
         """The Cartesian product of each parameter's grid values.
@@ -364,9 +373,9 @@ class SearchSpace:
             for name in d:
                 if not isinstance(name, str):
                     raise TypeError(f"{label} keys must be parameter names (str), got {name!r}.")
-            self.subspaces.append(
-                Subspace({n: _as_dimension(f"{label}[{n!r}]", n, v) for n, v in d.items()})
-            )
+            dims = {n: _as_dimension(f"{label}[{n!r}]", n, v) for n, v in d.items()}
+            scipy = {n: v for n, v in d.items() if hasattr(v, "rvs") and dims[n] is not v}
+            self.subspaces.append(Subspace(dims, samplers=scipy))
 
     def __repr__(self):
         inner = self.subspaces[0] if len(self.subspaces) == 1 else self.subspaces
@@ -467,8 +476,9 @@ class SearchSpace:
                 everything[i]
                 for i in sample_without_replacement(len(everything), n, random_state=rng)
             ]
-        picks = rng.randint(len(self.subspaces), size=n)
-        return [self.subspaces[i].sample(rng) for i in picks]
+        # A sub-space, then its values, candidate after candidate: the order of
+        # scikit-learn's ParameterSampler, so the same seed gives its candidates.
+        return [self.subspaces[rng.randint(len(self.subspaces))].sample(rng) for _ in range(n)]
 
     def grid(self, budget, grid_points=None):
         """The full grid of every sub-space.

@@ -66,6 +66,33 @@ def test_subspaces_picked_uniformly():
     assert 0.45 < share < 0.55
 
 
+@pytest.mark.parametrize(
+    "space",
+    [
+        {
+            "C": stats.loguniform(1e-3, 1e3),
+            "tol": stats.uniform(1e-4, 1e-2),
+            "degree": stats.randint(1, 5),
+            "kernel": ["rbf", "linear"],
+            "coef0": [1.0, 0.1, 10.0],  # an ordinal, drawn in the order given
+        },
+        [
+            {"C": stats.loguniform(1e-3, 1e3), "kernel": ["rbf"]},
+            {"C": stats.uniform(0.1, 10), "kernel": ["poly"], "degree": stats.randint(2, 5)},
+        ],
+    ],
+    ids=["one dict", "list of dicts"],
+)
+def test_random_draws_are_scikit_learns(space):
+    """With scipy distributions and lists, the candidates are those of
+    scikit-learn's ParameterSampler (RandomizedSearchCV) for the same seed."""
+    from sklearn.model_selection import ParameterSampler
+
+    for seed in range(3):
+        ours = SearchSpace(space).sample(30, np.random.RandomState(seed))
+        assert ours == list(ParameterSampler(space, 30, random_state=seed))
+
+
 def test_grid_budget_rule_and_explicit_points():
     space = SearchSpace({"C": Continuous(1e-2, 1e2), "g": Continuous(1e-3, 1e1), "k": ["a", "b"]})
     auto = space.grid(budget=50)
