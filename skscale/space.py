@@ -118,6 +118,7 @@ class Subspace:
     dims : dict
         The same, with names sorted.
     samplers : dict
+        The same (empty when None was given).
     modelled : list of str
         Names of the parameters that take columns in the unit cube.
     n_columns : int
@@ -374,8 +375,8 @@ class SearchSpace:
                 if not isinstance(name, str):
                     raise TypeError(f"{label} keys must be parameter names (str), got {name!r}.")
             dims = {n: _as_dimension(f"{label}[{n!r}]", n, v) for n, v in d.items()}
-            scipy = {n: v for n, v in d.items() if hasattr(v, "rvs") and dims[n] is not v}
-            self.subspaces.append(Subspace(dims, samplers=scipy))
+            converted = {n: v for n, v in d.items() if hasattr(v, "rvs") and dims[n] is not v}
+            self.subspaces.append(Subspace(dims, samplers=converted))
 
     def __repr__(self):
         inner = self.subspaces[0] if len(self.subspaces) == 1 else self.subspaces

@@ -193,7 +193,7 @@ def _same_scores(theirs, ours):
     )
 
 
-def _compare(role, i, theirs, ours, timed_best=False):
+def _compare(i, theirs, ours, timed_best=False):
     """What differs between the ``i``-th search of the baseline and of the swap.
 
     ``timed_best``: the example's ``refit`` picks the best by a measured time,
@@ -214,23 +214,18 @@ def _compare(role, i, theirs, ours, timed_best=False):
         problems.append(
             f"{label}: {ours['n_candidates']} candidates, scikit-learn {theirs['n_candidates']}"
         )
-    if role == "grid":
-        if theirs["params"] != ours["params"]:
-            problems.append(f"{label}: other candidates, or in another order")
-        elif not _same_scores(theirs["scores"], ours["scores"]):
-            problems.append(f"{label}: other mean test scores")
-        if not timed_best and theirs["best_params"] != ours["best_params"]:
-            problems.append(
-                f"{label}: best_params_ {ours['best_params']}, scikit-learn "
-                f"{theirs['best_params']}"
-            )
-        if not timed_best and not _same_score(theirs["best_score"], ours["best_score"]):
-            problems.append(
-                f"{label}: best_score_ {ours['best_score']!r}, scikit-learn "
-                f"{theirs['best_score']!r}"
-            )
-    elif ours["inside"] is False:
-        problems.append(f"{label}: a candidate lies outside param_distributions")
+    if theirs["params"] != ours["params"]:
+        problems.append(f"{label}: other candidates, or in another order")
+    elif not _same_scores(theirs["scores"], ours["scores"]):
+        problems.append(f"{label}: other mean test scores")
+    if not timed_best and theirs["best_params"] != ours["best_params"]:
+        problems.append(
+            f"{label}: best_params_ {ours['best_params']}, scikit-learn {theirs['best_params']}"
+        )
+    if not timed_best and not _same_score(theirs["best_score"], ours["best_score"]):
+        problems.append(
+            f"{label}: best_score_ {ours['best_score']!r}, scikit-learn {theirs['best_score']!r}"
+        )
     return problems
 
 
@@ -258,22 +253,13 @@ def classify(role, runs, timed_best=False):
     problems = [
         p
         for i, pair in enumerate(zip(theirs, ours, strict=True))
-        for p in _compare(role, i, *pair, timed_best)
+        for p in _compare(i, *pair, timed_best)
     ]
     if problems:
         return "differs", "; ".join(problems)
     if not ours:
         return "same", "built, never fitted"
     return "same", f"{len(ours)} search" + ("es" if len(ours) > 1 else "")
-
-
-def best_scores(role, runs):
-    """``(scikit-learn's, ScaledSearchCV's)`` best_score_ of each search in ``role``."""
-    if role not in runs:
-        return []
-    theirs = [s["best_score"] for s in runs["baseline"]["searches"] if s["role"] == role]
-    ours = [s["best_score"] for s in runs[role]["searches"] if s["role"] == role]
-    return list(zip(theirs, ours, strict=False))  # a failed run fits fewer
 
 
 def tally(verdicts):
@@ -294,10 +280,6 @@ def summary_line(form, verdicts):
         f"{form}, gallery examples with ScaledSearchCV: grid role {grid} same, random role "
         f"{random} same; {len(skipped)} examples not comparable"
     )
-
-
-def _score(value):
-    return "-" if value is None else f"{value:.6f}"
 
 
 def _versions(names):
@@ -338,12 +320,10 @@ def write_report(path, runs, verdicts, explained):
         "times of the whole example; the number of searches compared is in brackets.",
         "",
         f"- grid role: {counts['grid'][0]} of {counts['grid'][1]} comparable examples the "
-        "same: for every search fitted, the same candidates in the same order, mean test "
-        "scores and best_score_ within 1e-12, best_params_, cv_results_ keys.",
-        f"- random role: {counts['random'][0]} of {counts['random'][1]} the same: every "
-        "search runs with the same number of candidates and cv_results_ keys, each "
-        "candidate inside param_distributions. Draws may differ by design, so best_score_ "
-        "is listed below, not compared.",
+        f"same; random role: {counts['random'][0]} of {counts['random'][1]}. The same: for "
+        "every search fitted, the same candidates in the same order, mean test scores and "
+        "best_score_ within 1e-12, best_params_, cv_results_ keys (with lists and scipy "
+        "distributions, random search draws RandomizedSearchCV's candidates).",
         "",
         "| example | baseline | grid role | random role |",
         "| --- | --- | --- | --- |",
@@ -373,14 +353,4 @@ def write_report(path, runs, verdicts, explained):
     failing = {name: run["baseline"]["error"] for name, run in runs.items()}
     lines += ["", "## Not comparable: the baseline fails", ""]
     lines += [f"- `{name}`: {error}" for name, error in failing.items() if error] or ["None."]
-    lines += [
-        "",
-        "## Random role: best_score_ of each search",
-        "",
-        "| example | search | RandomizedSearchCV | ScaledSearchCV |",
-        "| --- | --- | --- | --- |",
-    ]
-    for name, run in runs.items():
-        for i, (theirs, ours) in enumerate(best_scores("random", run), 1):
-            lines.append(f"| `{name}` | {i} | {_score(theirs)} | {_score(ours)} |")
     Path(path).write_text("\n".join(lines) + "\n")

@@ -42,58 +42,10 @@ def _plain(value):
     return re.sub(r" at 0x[0-9a-fA-F]+", "", repr(value))
 
 
-def _same(a, b):
-    """Whether ``a`` is the value ``b`` (identity, equality, else same repr)."""
-    if a is b:
-        return True
-    try:
-        return bool(a == b)
-    except Exception:  # arrays, or types that refuse to compare
-        return repr(a) == repr(b)
-
-
-def _in_distribution(value, dist):
-    """Whether ``value`` can come from ``dist`` (a list or a frozen scipy
-    distribution); None when that cannot be told."""
-    if hasattr(dist, "rvs"):
-        if not hasattr(dist, "support"):
-            return None
-        low, high = dist.support()
-        inside = low <= value <= high
-        if hasattr(getattr(dist, "dist", None), "pmf"):  # discrete: integers only
-            inside = inside and float(value).is_integer()
-        return bool(inside)
-    if not hasattr(dist, "__iter__"):
-        return None
-    return any(_same(value, choice) for choice in dist)
-
-
-def _inside(params, space):
-    """Whether a candidate lies in ``param_distributions`` (dict or list of dicts);
-    None when some value cannot be checked."""
-    spaces = space if isinstance(space, list) else [space]
-    verdicts = []
-    for sub in spaces:
-        if set(sub) != set(params):
-            continue
-        found = [_in_distribution(params[name], dist) for name, dist in sub.items()]
-        if all(found):
-            return True
-        verdicts.append(None if False not in found else False)
-    return None if None in verdicts else False
-
-
 def _describe(search):
     """What the comparison needs from a fitted search."""
     results = getattr(search, "cv_results_", {})
     best = getattr(search, "best_params_", None)
-    space = getattr(search, "param_distributions", None)
-    if space is None:
-        space = getattr(search, "param_grid", None)
-    inside = None
-    if space is not None and "params" in results:
-        verdicts = [_inside(params, space) for params in results["params"]]
-        inside = False if False in verdicts else (None if None in verdicts else True)
     score = getattr(search, "best_score_", None)
     scores = {k: [float(x) for x in v] for k, v in results.items() if k.startswith("mean_test_")}
     return {
@@ -103,7 +55,6 @@ def _describe(search):
         "n_candidates": len(results.get("params", ())),
         "params": [{k: _plain(v) for k, v in p.items()} for p in results.get("params", ())],
         "scores": scores,
-        "inside": inside,
     }
 
 
