@@ -89,6 +89,12 @@ def initial_design_size(n_columns, n_iter):
     return max(3, min(n_columns + 2, n_iter // 2))
 
 
+def draw_seed(random_state):
+    """A seed for a sub-generator (Sobol scrambling, the model's restarts),
+    drawn from the search's ``RandomState``."""
+    return int(random_state.randint(2**31 - 1))
+
+
 def space_filling_design(subspaces, n_points, random_state):
     """``n_points`` configurations from scrambled Sobol sequences.
 
@@ -103,8 +109,7 @@ def space_filling_design(subspaces, n_points, random_state):
         if n_params == 0:
             designs.append([subspace.from_uniform([])])
             continue
-        seed = int(random_state.randint(2**31 - 1))
-        sobol = qmc.Sobol(n_params, scramble=True, seed=seed)
+        sobol = qmc.Sobol(n_params, scramble=True, seed=draw_seed(random_state))
         points = sobol.random_base2(max(1, math.ceil(math.log2(share))))[:share]
         designs.append([subspace.from_uniform(v) for v in points])
     return [d[k] for k in range(max(map(len, designs))) for d in designs if k < len(d)]
@@ -297,7 +302,7 @@ class BayesianStrategy(Strategy):
         return space_filling_design(self.space.subspaces, n_points, self.random_state)
 
     def _seed(self):
-        return int(self.random_state.randint(2**31 - 1))
+        return draw_seed(self.random_state)
 
     # -- ask / tell --------------------------------------------------------
 
