@@ -334,6 +334,12 @@ def write(out, runs, probes, tasks, methods, full_budget, mf_budget):
          "configurations (both Hyperband)"),
         ("bayesian-hyperband-joint", "bayesian-hyperband", "Bayesian model: every level "
          "with the resource as an input, against the highest level with enough results"),
+        ("bayesian-hyperband-alternate", "bayesian-hyperband", "Bracket order: Hyperband's "
+         "cycles after the first from the full-resource bracket down, against every cycle "
+         "from the lowest level up (both Bayesian)"),
+        ("bayesian-adaptive-alternate", "bayesian-adaptive", "Bracket order in the adaptive "
+         "schedule's Hyperband: cycles after the first from the full-resource bracket down, "
+         "against every cycle from the lowest level up (both Bayesian)"),
         ("bayesian-hyperband", "sklearn-halving", "Bayesian Hyperband against "
          "HalvingRandomSearchCV (same budget)"),
         ("bayesian-hyperband", "optuna-hyperband", "Bayesian Hyperband against optuna's TPE "

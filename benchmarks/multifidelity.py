@@ -95,6 +95,17 @@ def _bayesian_hyperband(task, seed, **switches):
             setattr(MultiFidelityStrategy, name, value)
 
 
+def _alternate(task, seed, strategy="bayesian", schedule="hyperband"):
+    """Hyperband whose cycles after the first run their brackets in the other order."""
+    from skscale import fidelity
+
+    saved, fidelity.ALTERNATE_CYCLES = fidelity.ALTERNATE_CYCLES, True
+    try:
+        return _multi_fidelity(task, seed, strategy, schedule)
+    finally:
+        fidelity.ALTERNATE_CYCLES = saved
+
+
 def _adaptive(task, seed, strategy="bayesian", screened=False, skip_first_full=False,
               calibration_size=6, design_calibration=True):
     """The adaptive schedule with its switches set (the library's defaults unless told).
@@ -246,6 +257,14 @@ METHODS = {
                                       "model does not count the bracket's configurations "
                                       "without a result at its level as pending (fresh ones "
                                       "come from the same data, close together)"),
+    "bayesian-hyperband-alternate": (
+        lambda t, s: _alternate(t, s),
+        "as bayesian-hyperband, the cycles after the first running their brackets from "
+        "the full-resource one down"),
+    "bayesian-adaptive-alternate": (
+        lambda t, s: _alternate(t, s, schedule="adaptive"),
+        "as bayesian-adaptive, the Hyperband cycles after the first running their brackets "
+        "from the full-resource one down"),
     "optuna-hyperband": (_optuna_pruned, "optuna TPE sampler + HyperbandPruner, same levels "
                          "and factor, trials until the same budget is spent"),
     "sklearn-halving": (_halving, "sklearn HalvingRandomSearchCV, same levels and factor, "

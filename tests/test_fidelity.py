@@ -216,3 +216,14 @@ def test_plan_can_leave_the_full_bracket_out_of_its_first_cycle():
     assert plan[:4] == [(27, 0), (12, 1), (6, 2), (27, 0)]  # no (4, 3) before the second cycle
     assert (4, 3) in plan  # the second cycle has it
     assert plan_brackets([27], 3, 2 * 27, "hyperband", skip_first_full=True) == [(1, 0), (1, 0)]
+
+
+def test_plan_can_alternate_the_order_of_its_cycles(monkeypatch):
+    from skscale import fidelity
+
+    levels = [3, 9, 27, 81]
+    assert plan_brackets(levels, 3, 24 * 81, "hyperband")[4:] == [(27, 0), (12, 1)]
+    monkeypatch.setattr(fidelity, "ALTERNATE_CYCLES", True)
+    plan = plan_brackets(levels, 3, 40 * 81, "hyperband")
+    assert plan[:8] == [(27, 0), (12, 1), (6, 2), (4, 3), (4, 3), (6, 2), (12, 1), (27, 0)]
+    assert plan_brackets(levels, 3, 24 * 81, "hyperband")[4:] == [(4, 3), (6, 2)]
