@@ -25,6 +25,7 @@ import time  # noqa: E402
 import traceback  # noqa: E402
 import warnings  # noqa: E402
 from concurrent.futures import ProcessPoolExecutor, as_completed  # noqa: E402
+from contextlib import contextmanager  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import numpy as np  # noqa: E402
@@ -78,6 +79,19 @@ def _multi_fidelity(task, seed, strategy, schedule):
                    levels == task.max_resource)
 
 
+@contextmanager
+def _switched(target, **values):
+    """Attributes of ``target`` (a module or a class) set to ``values`` for one run."""
+    saved = {name: getattr(target, name) for name in values}
+    for name, value in values.items():
+        setattr(target, name, value)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            setattr(target, name, value)
+
+
 def _bayesian_hyperband(task, seed, **switches):
     """Bayesian Hyperband with class switches of ``MultiFidelityStrategy`` set
     for this run (``model="joint"``: the model learns from every level, the
@@ -85,25 +99,16 @@ def _bayesian_hyperband(task, seed, **switches):
     are not pending for the model, the behaviour before they were)."""
     from skscale.strategies.multifidelity import MultiFidelityStrategy
 
-    saved = {name: getattr(MultiFidelityStrategy, name) for name in switches}
-    for name, value in switches.items():
-        setattr(MultiFidelityStrategy, name, value)
-    try:
+    with _switched(MultiFidelityStrategy, **switches):
         return _multi_fidelity(task, seed, "bayesian", "hyperband")
-    finally:
-        for name, value in saved.items():
-            setattr(MultiFidelityStrategy, name, value)
 
 
 def _alternate(task, seed, strategy="bayesian", schedule="hyperband"):
     """Hyperband whose cycles after the first run their brackets in the other order."""
     from skscale import fidelity
 
-    saved, fidelity.ALTERNATE_CYCLES = fidelity.ALTERNATE_CYCLES, True
-    try:
+    with _switched(fidelity, ALTERNATE_CYCLES=True):
         return _multi_fidelity(task, seed, strategy, schedule)
-    finally:
-        fidelity.ALTERNATE_CYCLES = saved
 
 
 def _adaptive(task, seed, strategy="bayesian", screened=False, skip_first_full=False,
@@ -120,16 +125,12 @@ def _adaptive(task, seed, strategy="bayesian", screened=False, skip_first_full=F
     from skscale import fidelity
     from skscale.strategies.multifidelity import MultiFidelityStrategy
 
-    saved = (fidelity.SCREENED_CALIBRATION, fidelity.SKIP_FIRST_FULL,
-             MultiFidelityStrategy.calibration_size, MultiFidelityStrategy.design_calibration)
-    fidelity.SCREENED_CALIBRATION, fidelity.SKIP_FIRST_FULL = screened, skip_first_full
-    MultiFidelityStrategy.calibration_size = calibration_size
-    MultiFidelityStrategy.design_calibration = design_calibration
-    try:
+    with (
+        _switched(fidelity, SCREENED_CALIBRATION=screened, SKIP_FIRST_FULL=skip_first_full),
+        _switched(MultiFidelityStrategy, calibration_size=calibration_size,
+                  design_calibration=design_calibration),
+    ):
         return _multi_fidelity(task, seed, strategy, "adaptive")
-    finally:
-        (fidelity.SCREENED_CALIBRATION, fidelity.SKIP_FIRST_FULL,
-         MultiFidelityStrategy.calibration_size, MultiFidelityStrategy.design_calibration) = saved
 
 
 def _halving(task, seed):
