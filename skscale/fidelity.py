@@ -22,6 +22,7 @@ may spend about ``n_iter * max_resource``, what ``n_iter`` full-resource
 evaluations cost.
 """
 
+import itertools
 import math
 
 import numpy as np
@@ -162,11 +163,9 @@ def plan_brackets(levels, factor, budget, schedule, skip_first_full=False):
     """
     cycle = bracket_cycle(len(levels), factor, schedule)
     plan, left, skip = [], budget, skip_first_full and len(cycle) > 1
-    cycles = 0
-    while True:
+    for n_cycles in itertools.count():
         added = False
-        order = cycle[::-1] if ALTERNATE_CYCLES and cycles % 2 else cycle
-        cycles += 1
+        order = cycle[::-1] if ALTERNATE_CYCLES and n_cycles % 2 else cycle
         for n, first in order[:-1] if skip else order:
             while n >= 1 and bracket_cost(n, first, levels, factor) > left:
                 n -= 1

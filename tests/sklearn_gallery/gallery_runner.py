@@ -23,9 +23,6 @@ import time
 import traceback
 from pathlib import Path
 
-# Which role a search plays: by class name, or by strategy for ScaledSearchCV.
-ROLE_OF_CLASS = {"GridSearchCV": "grid", "RandomizedSearchCV": "random"}
-
 _records = []
 
 
@@ -58,14 +55,18 @@ def _describe(search):
     }
 
 
-def _record_fits(cls):
-    """Wrap ``cls.fit`` so that each fit of a search adds a record."""
+def _record_fits(cls, role_of_class):
+    """Wrap ``cls.fit`` so that each fit of a search adds a record.
+
+    A search's role is its strategy (ScaledSearchCV), else the one
+    ``role_of_class`` gives its class name.
+    """
     original = cls.fit
 
     @functools.wraps(original)
     def fit(self, *args, **kwargs):
         name = type(self).__name__
-        role = getattr(self, "strategy", None) or ROLE_OF_CLASS.get(name)
+        role = getattr(self, "strategy", None) or role_of_class.get(name)
         entry = {"class": name, "role": role, "error": None}
         _records.append(entry)  # now, so that nested searches come after
         start = time.perf_counter()
@@ -95,12 +96,13 @@ def _swap(role, example_name):
             swap_plugin._watch(getattr(ms, name), each)
     else:
         setattr(ms, swap_plugin.ROLES[role], swap_plugin._stand_in(role))
+    role_of_class = {name: each for each, name in swap_plugin.ROLES.items()}
     for name in swap_plugin.ROLES.values():
-        _record_fits(getattr(ms._search, name))  # the class itself, swapped or not
+        _record_fits(getattr(ms._search, name), role_of_class)  # the class, swapped or not
     if role != "baseline":
         from skscale import ScaledSearchCV
 
-        _record_fits(ScaledSearchCV)
+        _record_fits(ScaledSearchCV, role_of_class)
     return swap_plugin._used
 
 
