@@ -218,7 +218,8 @@ class Method:
 # The engine options that give skscale 0.1's Bayesian engine (the defaults
 # before issue 10); the switches below are measured against it.
 _V1 = dict(
-    score_transform=None, threshold="observed", discrete_search=False, escape_stalls=False
+    score_transform=None, threshold="observed", discrete_search=False, escape_stalls=False,
+    quantised_margin=0.0,
 )
 
 
@@ -267,6 +268,12 @@ METHODS = {
     "skscale-bayesian-no-stall": Method(
         _partial("bayesian", engine=dict(escape_stalls=False)),
         "skscale bayesian without the stall escape (proposals may stay next to known points)",
+        _bayesian_missing,
+    ),
+    "skscale-bayesian-no-margin": Method(
+        _partial("bayesian", engine=dict(quantised_margin=0.0)),
+        "skscale bayesian without the exploration margin on quantised scores (expected "
+        "improvement over the best target even when the better scores tie)",
         _bayesian_missing,
     ),
     # A switch measured (summary, user guide) but not the default.

@@ -16,6 +16,7 @@ ABLATION = {
     "skscale-bayesian-no-discrete": "discrete coordinate search",
     "skscale-bayesian-no-warping": "learned input warping",
     "skscale-bayesian-no-stall": "stall escape",
+    "skscale-bayesian-no-margin": "exploration margin on quantised scores",
     "skscale-bayesian-v1": "all of engine v2 (= skscale 0.1's engine)",
 }
 _OTHER_WAY = {"better": "worse", "worse": "better"}

@@ -311,3 +311,53 @@ def test_a_stalled_search_with_nothing_far_enough_still_proposes(monkeypatch):
     opt, known = stalled_optimizer()
     assert bayesian.stalled(known, opt._strategy._models[0].y, tol=2.0)
     assert len(opt.ask()) == 1
+
+
+def _incumbents_seen(monkeypatch, scores, **engine):
+    """The thresholds expected improvement is measured against for one proposal."""
+    from skscale.strategies import bayesian
+
+    seen = []
+    original = bayesian.LogExpectedImprovement
+
+    def spy(gp, incumbent):
+        seen.append(incumbent)
+        return original(gp, incumbent)
+
+    monkeypatch.setattr(bayesian, "LogExpectedImprovement", spy)
+    space = {"x": Continuous(0.0, 1.0), "y": Continuous(0.0, 1.0)}
+    grid = [{"x": a, "y": b} for a in (0.1, 0.3, 0.7, 0.9) for b in (0.1, 0.3, 0.7, 0.9)]
+    opt = BayesianOptimizer(space, n_iter=30, random_state=0)
+    opt._strategy = bayesian.BayesianStrategy(opt.space, 30, np.random.RandomState(0), **engine)
+    opt.tell(grid, scores(grid))
+    opt.ask()
+    return seen, max(opt._strategy._targets()[0])
+
+
+def test_quantised_scores_measure_improvement_beyond_a_margin(monkeypatch):
+    def smooth(grid):  # off-centre: no two points of the grid tie
+        return [-((p["x"] - 0.45) ** 2) - 2 * (p["y"] - 0.52) ** 2 for p in grid]
+
+    def quantised(grid):  # accuracy-like steps: the better half ties
+        return [np.floor(20 * s) / 20 for s in smooth(grid)]
+
+    seen, best = _incumbents_seen(monkeypatch, smooth)
+    assert seen == [best]  # no ties: the best target itself
+    seen, best = _incumbents_seen(monkeypatch, quantised)
+    assert seen == [pytest.approx(best + 0.1)]
+    seen, best = _incumbents_seen(monkeypatch, quantised, quantised_margin=0.0)
+    assert seen == [best]
+
+
+@pytest.mark.parametrize("margin", [-0.1, "0.1", None, True])
+def test_quantised_margin_must_be_a_non_negative_number(margin):
+    from skscale.space import SearchSpace
+    from skscale.strategies.bayesian import BayesianStrategy
+
+    with pytest.raises(ValueError, match="quantised_margin must be >= 0"):
+        BayesianStrategy(
+            SearchSpace({"x": Continuous(0.0, 1.0)}),
+            10,
+            np.random.RandomState(0),
+            quantised_margin=margin,
+        )

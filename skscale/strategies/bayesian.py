@@ -215,6 +215,14 @@ class BayesianStrategy(Strategy):
     kernel : {"matern52", "matern32"}, default "matern52"
         The models' kernel: Matern 5/2, or the rougher Matern 3/2 (a
         benchmark switch, measured in the user guide).
+    quantised_margin : float, default 0.1
+        Once the better half of the finite scores holds exact ties (scores
+        that move in steps, such as accuracy on a finite test set), expected
+        improvement is measured over the incumbent plus this margin, in the
+        models' standardised units: an improvement smaller than a step
+        cannot be observed, so refining around the best point pays less
+        than the model believes. 0 turns it off (an ablation switch;
+        measured in the user guide).
 
     Notes
     -----
@@ -271,6 +279,7 @@ class BayesianStrategy(Strategy):
         warping=True,
         escape_stalls=True,
         kernel="matern52",
+        quantised_margin=0.1,
         **options,
     ):
         super().__init__(space, n_iter, random_state)
@@ -287,6 +296,11 @@ class BayesianStrategy(Strategy):
         self.escape_stalls = escape_stalls
         kernel_by_name(kernel)  # checked here, not at the first fit
         self.kernel = kernel
+        if isinstance(quantised_margin, bool) or not (
+            isinstance(quantised_margin, (int, float)) and quantised_margin >= 0
+        ):
+            raise ValueError(f"quantised_margin must be >= 0, got {quantised_margin!r}.")
+        self.quantised_margin = float(quantised_margin)
         self._cached_targets = None  # (observations seen, targets per sub-space)
         space.require_bounds("bayesian")
         self._models = [_SubspaceModel(sub) for sub in space.subspaces]
@@ -369,6 +383,9 @@ class BayesianStrategy(Strategy):
 
     def _propose(self):
         incumbent = self._incumbent()
+        margin = self._margin()
+        if incumbent is not None:
+            incumbent += margin
         best = None  # (log EI, sub-space index, point)
         for i, model in enumerate(self._models):
             if len(model.y) < 2 or incumbent is None:
@@ -377,7 +394,7 @@ class BayesianStrategy(Strategy):
                     best = (np.inf, i, proposal)
                     break
                 continue
-            found = self._maximize(i, incumbent)
+            found = self._maximize(i, incumbent, margin)
             if found is not None and (best is None or found[1] > best[0]):
                 best = (found[1], i, found[0])
         if best is None:
@@ -389,6 +406,15 @@ class BayesianStrategy(Strategy):
         # pending point that ``tell`` cannot match would stay pending for good.
         self._pending.append(self._locate(params) or (i, u))
         return params
+
+    def _margin(self):
+        """``quantised_margin`` once the better half of the finite scores ties."""
+        if not self.quantised_margin:
+            return 0.0
+        scores = np.concatenate([m.y for m in self._models])
+        scores = scores[np.isfinite(scores)]
+        top = scores[scores >= np.median(scores)] if scores.size else scores
+        return self.quantised_margin if len(np.unique(top)) < len(top) else 0.0
 
     def _incumbent(self):
         scores = np.concatenate([m.y for m in self._models])
@@ -481,8 +507,9 @@ class BayesianStrategy(Strategy):
         rest = self.random_state.permutation(order[n_best:])[: SUBSET_SIZE - n_best]
         return np.sort(np.concatenate([order[:n_best], rest]))
 
-    def _maximize(self, i, incumbent):
-        """(point, log EI) maximising expected improvement in sub-space ``i``."""
+    def _maximize(self, i, incumbent, margin=0.0):
+        """(point, log EI) maximising expected improvement in sub-space ``i``
+        over ``incumbent`` (which includes ``margin``)."""
         model = self._models[i]
         try:
             gp = self._fit(i)
@@ -500,7 +527,7 @@ class BayesianStrategy(Strategy):
             pending = np.array(pending)
             # The believed scores count as observed: a pending point whose mean
             # beats the incumbent must not pull the next member next to it.
-            incumbent = max(incumbent, float(gp.predict(pending)[0].max()))
+            incumbent = max(incumbent, float(gp.predict(pending)[0].max()) + margin)
             gp = gp.condition_on(pending, incremental=len(model.y) >= SCALE_FROM)
         if self.escape_stalls and stalled(model.X, model.y):
             # Refining a known point stopped paying: keep away from every known
