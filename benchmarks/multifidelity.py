@@ -65,12 +65,16 @@ def _full_fidelity(task, seed, strategy):
     return _record(search.cv_results_["mean_test_score"], [1.0] * n, [True] * n)
 
 
-def _multi_fidelity(task, seed, strategy, schedule):
+def _multi_fidelity(task, seed, strategy, schedule, n_levels=4):
+    """A search with the task's resource over ``n_levels`` levels up to its maximum."""
     X, y = task.load_data()
+    min_resource = task.min_resource
+    if n_levels != 4:
+        min_resource = max(1, round(task.max_resource / FACTOR ** (n_levels - 1)))
     search = ScaledSearchCV(
         task.make_estimator(), task.space, strategy=strategy, n_iter=MF_BUDGET, cv=task.cv,
         scoring=task.scoring, refit=False, random_state=seed, resource=task.resource,
-        min_resource=task.min_resource, max_resource=task.max_resource,
+        min_resource=min_resource, max_resource=task.max_resource,
         reduction_factor=FACTOR, schedule=schedule,
     ).fit(X, y)
     results = search.cv_results_
@@ -250,6 +254,12 @@ METHODS = {
         "calibration configurations are spread; earlier runs in commit a7b704a)"),
     "bayesian-sh": (lambda t, s: _multi_fidelity(t, s, "bayesian", "successive_halving"),
                     f"bayesian, resource, schedule='successive_halving', n_iter={MF_BUDGET}"),
+    "bayesian-hyperband-3levels": (
+        lambda t, s: _multi_fidelity(t, s, "bayesian", "hyperband", n_levels=3),
+        "as bayesian-hyperband, over three levels (the lowest max_resource / 9)"),
+    "bayesian-sh-3levels": (
+        lambda t, s: _multi_fidelity(t, s, "bayesian", "successive_halving", n_levels=3),
+        "as bayesian-sh, over three levels (the lowest max_resource / 9)"),
     "bayesian-hyperband-joint": (lambda t, s: _bayesian_hyperband(t, s, model="joint"),
                                  "as bayesian-hyperband, but the model learns "
                                  "from every level with the resource as an input"),
