@@ -238,9 +238,10 @@ class BayesianStrategy(Strategy):
       one-hot columns and are not warped.
     - Failed candidates (NaN or infinite scores) are told to the model as the
       worst finite score seen, so it moves away from them.
-    - Proposal: log expected improvement, scored on random and local points
-      (or on every point of a small discrete sub-space), the best few
-      polished with L-BFGS-B. A batch conditions on the points already
+    - Proposal: log expected improvement (over the incumbent plus
+      ``quantised_margin`` once the better scores tie), scored on random and
+      local points (or on every point of a small discrete sub-space), the
+      best few polished with L-BFGS-B. A batch conditions on the points already
       proposed (kriging believer: each is believed to score its posterior
       mean, which also raises the incumbent when it beats it), so its
       members are distinct. Evaluated
