@@ -11,6 +11,7 @@ search), so the budget goes to whichever sub-space promises most.
 """
 
 import math
+import numbers
 import warnings
 from typing import NamedTuple
 
@@ -298,7 +299,7 @@ class BayesianStrategy(Strategy):
         kernel_by_name(kernel)  # checked here, not at the first fit
         self.kernel = kernel
         if isinstance(quantised_margin, bool) or not (
-            isinstance(quantised_margin, (int, float)) and quantised_margin >= 0
+            isinstance(quantised_margin, numbers.Real) and quantised_margin >= 0
         ):
             raise ValueError(f"quantised_margin must be >= 0, got {quantised_margin!r}.")
         self.quantised_margin = float(quantised_margin)
