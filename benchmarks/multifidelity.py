@@ -224,12 +224,6 @@ def _optuna_pruned(task, seed):
     return _record(scores, cost, full)
 
 
-# Variants measured with the Bayesian engine before its quantised-score margin
-# (the user guide gives the results); their runs are not stored.
-_BEFORE = " (measured with the engine before the quantised-score margin; runs not stored)"
-_STORED_BEFORE = (" (measured with the engine before the quantised-score margin; runs in "
-                  "commit 28cd9fc)")
-
 METHODS = {
     "random-full": (lambda t, s: _full_fidelity(t, s, "random"),
                     f"ScaledSearchCV(strategy='random', n_iter={FULL_BUDGET})"),
@@ -262,26 +256,26 @@ METHODS = {
                     f"bayesian, resource, schedule='successive_halving', n_iter={MF_BUDGET}"),
     "bayesian-hyperband-3levels": (
         lambda t, s: _multi_fidelity(t, s, "bayesian", "hyperband", n_levels=3),
-        "as bayesian-hyperband, over three levels (the lowest max_resource / 9)" + _BEFORE),
+        "as bayesian-hyperband, over three levels (the lowest max_resource / 9)"),
     "bayesian-sh-3levels": (
         lambda t, s: _multi_fidelity(t, s, "bayesian", "successive_halving", n_levels=3),
-        "as bayesian-sh, over three levels (the lowest max_resource / 9)" + _BEFORE),
+        "as bayesian-sh, over three levels (the lowest max_resource / 9)"),
     "bayesian-hyperband-joint": (lambda t, s: _bayesian_hyperband(t, s, model="joint"),
                                  "as bayesian-hyperband, but the model learns from every "
-                                 "level with the resource as an input" + _STORED_BEFORE),
+                                 "level with the resource as an input"),
     "bayesian-hyperband-no-pending": (lambda t, s: _bayesian_hyperband(t, s, pending_rung=False),
                                       "as bayesian-hyperband, but the "
                                       "model does not count the bracket's configurations "
                                       "without a result at its level as pending (fresh ones "
-                                      "come from the same data, close together)" + _STORED_BEFORE),
+                                      "come from the same data, close together)"),
     "bayesian-hyperband-alternate": (
         lambda t, s: _alternate(t, s),
         "as bayesian-hyperband, the cycles after the first running their brackets from "
-        "the full-resource one down" + _STORED_BEFORE),
+        "the full-resource one down"),
     "bayesian-adaptive-alternate": (
         lambda t, s: _alternate(t, s, schedule="adaptive"),
         "as bayesian-adaptive, the Hyperband cycles after the first running their brackets "
-        "from the full-resource one down" + _STORED_BEFORE),
+        "from the full-resource one down"),
     "optuna-hyperband": (_optuna_pruned, "optuna TPE sampler + HyperbandPruner, same levels "
                          "and factor, trials until the same budget is spent"),
     "sklearn-halving": (_halving, "sklearn HalvingRandomSearchCV, same levels and factor, "

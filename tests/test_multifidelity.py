@@ -305,6 +305,26 @@ def test_bracket_configurations_are_pending_for_the_model(monkeypatch):
     assert abs(np.log10(search.best_params_["x"]) + 2) < 0.5
 
 
+@pytest.mark.parametrize("model", ["level", "joint"])
+def test_level_models_measure_improvement_without_the_quantised_margin(monkeypatch, model):
+    """The multi-fidelity benchmark measured the margin on quantised scores
+    as harmful there: the level models propose without it."""
+    from skscale.strategies import bayesian, multifidelity
+
+    margins = []
+    original = bayesian.BayesianStrategy._margin
+
+    def spy(strategy):
+        margins.append(strategy.quantised_margin)
+        return original(strategy)
+
+    monkeypatch.setattr(bayesian.BayesianStrategy, "_margin", spy)
+    monkeypatch.setattr(multifidelity.MultiFidelityStrategy, "model", model)
+    toy_search(strategy="bayesian", n_iter=12).fit(X_DUMMY)
+    assert margins and set(margins) == {0.0}
+    assert bayesian.BayesianStrategy.__init__.__kwdefaults__["quantised_margin"] == 0.1
+
+
 def test_warm_start_continues_a_multifidelity_search():
     search = toy_search(strategy="bayesian", n_iter=6).fit(X_DUMMY)
     n_first = len(search.cv_results_["params"])
