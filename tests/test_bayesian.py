@@ -204,7 +204,8 @@ def test_auto_batch_size_keeps_random_search_in_one_round():
     assert search.batch_size_ is None and len(search.cv_results_["params"]) == 15
 
 
-def test_batch_members_measure_improvement_against_believed_scores(monkeypatch):
+def spy_incumbents(monkeypatch):
+    """A list that collects every threshold expected improvement is measured against."""
     from skscale.strategies import bayesian
 
     seen = []
@@ -215,6 +216,11 @@ def test_batch_members_measure_improvement_against_believed_scores(monkeypatch):
         return original(gp, incumbent)
 
     monkeypatch.setattr(bayesian, "LogExpectedImprovement", spy)
+    return seen
+
+
+def test_batch_members_measure_improvement_against_believed_scores(monkeypatch):
+    seen = spy_incumbents(monkeypatch)
     opt = BayesianOptimizer({"x": Continuous(0.0, 1.0), "y": Continuous(0.0, 1.0)}, random_state=0)
     grid = [{"x": a, "y": b} for a in (0.1, 0.3, 0.7, 0.9) for b in (0.1, 0.3, 0.7, 0.9)]
     # The optimum (0.5, 0.5) lies between the observations: the first member's
@@ -317,14 +323,7 @@ def _incumbents_seen(monkeypatch, scores, **engine):
     """The thresholds expected improvement is measured against for one proposal."""
     from skscale.strategies import bayesian
 
-    seen = []
-    original = bayesian.LogExpectedImprovement
-
-    def spy(gp, incumbent):
-        seen.append(incumbent)
-        return original(gp, incumbent)
-
-    monkeypatch.setattr(bayesian, "LogExpectedImprovement", spy)
+    seen = spy_incumbents(monkeypatch)
     space = {"x": Continuous(0.0, 1.0), "y": Continuous(0.0, 1.0)}
     grid = [{"x": a, "y": b} for a in (0.1, 0.3, 0.7, 0.9) for b in (0.1, 0.3, 0.7, 0.9)]
     opt = BayesianOptimizer(space, n_iter=30, random_state=0)
