@@ -283,6 +283,21 @@ def test_joint_model_variant_proposes_plain_configurations(monkeypatch):
     assert abs(np.log10(search.best_params_["x"]) + 2) < 0.5
 
 
+def test_joint_model_measures_improvement_over_the_best_full_resource_target():
+    from skscale import SearchSpace
+    from skscale.strategies.multifidelity import RESOURCE_COLUMN, _JointModel
+
+    space = SearchSpace({"x": Continuous(0.0, 1.0)})
+    model = _JointModel(space, [3, 9, 27], 10, np.random.RandomState(0))
+    configs = [{"x": x, RESOURCE_COLUMN: r} for x, r in [(0.1, 3), (0.5, 3), (0.2, 27), (0.8, 27)]]
+    model.tell(configs, [0.99, 0.5, 0.7, 0.6])
+    targets = model._targets()[0]
+    # The transformed 0.7 (best at 27), not the lower level's 0.99.
+    assert model._incumbent() == pytest.approx(np.sort(targets)[-2])
+    candidates = model._candidates(0)
+    assert np.allclose(candidates[:, model._columns[0]], model._models[0].X[2, 0])
+
+
 def test_bracket_configurations_are_pending_for_the_model(monkeypatch):
     """Fresh configurations asked one at a time see the bracket's earlier ones
     (without a result at the model's level) as pending, not as absent."""

@@ -40,18 +40,18 @@ class _JointModel(BayesianStrategy):
     """A Bayesian strategy whose space has the resource as one more input.
 
     It is told the results of every level and proposes at the maximum
-    resource only: its candidates have the resource column at 1 (the top of
-    its unit range), which the polish never moves, and expected improvement
-    is measured against the best full-resource score.
+    resource only: its candidates have the resource column where a
+    full-resource row is encoded (the top of an integer range sits half a step
+    below 1), which the polish never moves, and expected improvement is
+    measured against the best full-resource target.
     """
 
     def __init__(self, space, levels, n_iter, random_state, **options):
-        dicts = [
-            {**sub.dims, RESOURCE_COLUMN: Integer(levels[0], levels[-1], scaling="log")}
-            for sub in space.subspaces
-        ]
+        resource = Integer(levels[0], levels[-1], scaling="log")
+        dicts = [{**sub.dims, RESOURCE_COLUMN: resource} for sub in space.subspaces]
         space = SearchSpace(dicts if len(dicts) > 1 else dicts[0])
         super().__init__(space, n_iter, random_state, **options)
+        self._top = float(resource.to_unit(levels[-1]))
         self._columns = []
         for model in self._models:
             col = model.subspace.column(RESOURCE_COLUMN)
@@ -60,16 +60,19 @@ class _JointModel(BayesianStrategy):
 
     def _candidates(self, i):
         U = np.array(super()._candidates(i), dtype=np.float64)
-        U[:, self._columns[i]] = 1.0
+        U[:, self._columns[i]] = self._top
         return np.unique(U, axis=0)
 
     def _incumbent(self):
+        # In the models' units (the transformed targets), as the predictions
+        # expected improvement compares it with are.
         top = [
-            m.y[m.X[:, c] >= 1.0 - 1e-9] for m, c in zip(self._models, self._columns, strict=True)
+            targets[np.isclose(m.X[:, c], self._top)]
+            for m, c, targets in zip(self._models, self._columns, self._targets(), strict=True)
         ]
-        scores = np.concatenate(top)
-        finite = scores[np.isfinite(scores)]
-        return float(finite.max()) if finite.size else super()._incumbent()
+        best = np.concatenate(top)
+        best = best[np.isfinite(best)]
+        return float(best.max()) if best.size else super()._incumbent()
 
 
 class MultiFidelityStrategy(Strategy):
