@@ -66,11 +66,10 @@ def _full_fidelity(task, seed, strategy):
 
 
 def _multi_fidelity(task, seed, strategy, schedule, n_levels=4):
-    """A search with the task's resource over ``n_levels`` levels up to its maximum."""
+    """A search with the task's resource over ``n_levels`` levels up to its
+    maximum (the task's own levels are four: fewer start higher)."""
     X, y = task.load_data()
-    min_resource = task.min_resource
-    if n_levels != 4:
-        min_resource = max(1, round(task.max_resource / FACTOR ** (n_levels - 1)))
+    min_resource = task.min_resource * FACTOR ** (4 - n_levels)
     search = ScaledSearchCV(
         task.make_estimator(), task.space, strategy=strategy, n_iter=MF_BUDGET, cv=task.cv,
         scoring=task.scoring, refit=False, random_state=seed, resource=task.resource,

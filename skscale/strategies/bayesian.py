@@ -413,14 +413,17 @@ class BayesianStrategy(Strategy):
         """``quantised_margin`` once the better half of the finite scores ties."""
         if not self.quantised_margin:
             return 0.0
-        scores = np.concatenate([m.y for m in self._models])
-        scores = scores[np.isfinite(scores)]
+        scores = self._finite_scores()
         top = scores[scores >= np.median(scores)] if scores.size else scores
         return self.quantised_margin if len(np.unique(top)) < len(top) else 0.0
 
-    def _incumbent(self):
+    def _finite_scores(self):
+        """Every finite score told so far, over all sub-spaces."""
         scores = np.concatenate([m.y for m in self._models])
-        finite = scores[np.isfinite(scores)]
+        return scores[np.isfinite(scores)]
+
+    def _incumbent(self):
+        finite = self._finite_scores()
         if self.score_transform is None and self.threshold == "observed":
             return float(finite.max()) if finite.size else None
         if not finite.size:
