@@ -267,6 +267,13 @@ METHODS = {
                                       "model does not count the bracket's configurations "
                                       "without a result at its level as pending (fresh ones "
                                       "come from the same data, close together)"),
+    "bayesian-hyperband-2designs": (
+        lambda t, s: _bayesian_hyperband(t, s, designs_per_model=2),
+        "as bayesian-hyperband, but a level's model proposes only once the level has twice "
+        "the initial design's number of results"),
+    "bayesian-hyperband-3designs": (
+        lambda t, s: _bayesian_hyperband(t, s, designs_per_model=3),
+        "as bayesian-hyperband, with three times the initial design's number of results"),
     "bayesian-hyperband-alternate": (
         lambda t, s: _alternate(t, s),
         "as bayesian-hyperband, the cycles after the first running their brackets from "

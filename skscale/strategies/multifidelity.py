@@ -155,6 +155,12 @@ class MultiFidelityStrategy(Strategy):
     # (0.7335 against 0.7375, p = 0.008) and no schedule significantly better
     # on any task.
     quantised_margin = 0.0
+    # How many initial designs' worth of finite scores a level needs before
+    # fresh configurations come from its model (a benchmark switch). The
+    # higher levels hold the winners of lower ones, close together and alike:
+    # fitted to a handful of them, the standardised scores blow small gaps up
+    # to the whole scale.
+    designs_per_model = 1
 
     def __init__(
         self, space, n_iter, random_state, *, base, resource, factor, schedule, **options
@@ -326,7 +332,7 @@ class MultiFidelityStrategy(Strategy):
             taken, self._calibration_design = design[:n], design[n:]
             if taken:
                 return taken
-        model = self._model(self._n_model)
+        model = self._model(self._n_model * self.designs_per_model)
         if self.pending_rung and model is not None:
             # Those with a result at the model's level are known to it, and the
             # joint model's space (with the resource) contains none of them:
