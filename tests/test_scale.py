@@ -67,6 +67,7 @@ def test_proposals_below_the_threshold_never_use_the_scale_features(batch, monke
     monkeypatch.setattr(GaussianProcess, "condition_on", condition_on)
     monkeypatch.setattr(GaussianProcess, "update", never)
     monkeypatch.setattr(bayesian.BayesianStrategy, "_fit_rows", never)
+    monkeypatch.setattr(GaussianProcess, "pool", never)
     with_threshold = mixed_proposals(batch)
     monkeypatch.setattr(bayesian, "SCALE_FROM", np.inf)
     monkeypatch.setattr(bayesian, "SUBSET_FROM", np.inf)
@@ -137,6 +138,27 @@ def test_incremental_conditioning_matches_the_full_one():
     # Kriging believer: the pending points sit at the old posterior mean.
     np.testing.assert_allclose(fast.predict(pending)[0], gp.predict(pending)[0], atol=1e-6)
     assert gp._L.shape == (40, 40)  # the original is unchanged
+
+
+def test_pool_gives_the_posterior_of_the_model_and_of_its_conditioned_copies():
+    gp, X, _ = fitted_gp()
+    Xq = np.random.default_rng(4).random((25, 3))
+    pool = gp.pool(Xq)
+    for got, want in zip(pool.posterior(gp), gp.predict(Xq), strict=True):
+        np.testing.assert_allclose(got, want, rtol=1e-10, atol=1e-12)
+    for k in (1, 4):
+        copy = gp.condition_on(X[40 : 40 + k], incremental=True)
+        assert pool.serves(copy)
+        mean, var = pool.posterior(copy)
+        want_mean, want_var = copy.predict(Xq)
+        np.testing.assert_allclose(mean, want_mean, rtol=1e-7, atol=1e-9)
+        np.testing.assert_allclose(var, want_var, rtol=1e-7, atol=1e-10)
+        assert np.all(var <= gp.predict(Xq)[1] + 1e-12)  # pending points only shrink it
+    # Once the model is updated, the pool no longer serves it: plain predict.
+    gp.update(X, np.sin(X.sum(1)))
+    assert not pool.serves(gp)
+    for got, want in zip(pool.posterior(gp), gp.predict(Xq), strict=True):
+        np.testing.assert_array_equal(got, want)
 
 
 def test_failed_block_update_falls_back_to_a_full_factorisation(monkeypatch):
@@ -242,6 +264,27 @@ def test_scale_features_keep_determinism_and_distinct_proposals(small_thresholds
     assert one.cv_results_["params"] == threads.cv_results_["params"]
     keys = [(p["x"], p["y"]) for p in one.cv_results_["params"]]
     assert len(set(keys)) == 40
+
+
+def test_batch_members_share_candidates_at_scale(small_thresholds, monkeypatch):
+    drawn = []
+    candidates = bayesian.BayesianStrategy._candidates
+
+    def spy(strategy, i):
+        drawn.append(sum(len(m.y) for m in strategy._models))
+        return candidates(strategy, i)
+
+    monkeypatch.setattr(bayesian.BayesianStrategy, "_candidates", spy)
+    opt = BayesianOptimizer(MIXED_SPACE, n_iter=40, random_state=0)
+    while len(opt.history) < 40:
+        asked = opt.ask(4)
+        assert len({tuple(p.values()) for p in asked}) == 4
+        opt.tell(asked, [mixed_score(p) for p in asked])
+    below = [n for n in drawn if n < bayesian.SCALE_FROM]
+    above = [n for n in drawn if n >= bayesian.SCALE_FROM]
+    # Below the threshold each member draws its own; above, one draw per batch.
+    assert below and len(below) == 4 * len(set(below)) and above == sorted(set(above))
+    assert len(above) == len(range(12, 40, 4))
 
 
 def test_scale_features_steer_away_from_failures(small_thresholds):

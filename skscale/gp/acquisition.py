@@ -177,3 +177,20 @@ class LogExpectedImprovement:
         # d std / d x = d var / d x / (2 std)
         grad = g_mean[:, None] * dmean + (g_std / (2.0 * std))[:, None] * dvar
         return val, grad
+
+    def at_pool(self, pool):
+        """``log EI`` at the points of a :class:`~skscale.gp.model.PosteriorPool`.
+
+        Parameters
+        ----------
+        pool : PosteriorPool
+            Query points with their posterior kept by the model (or by the
+            model this one was conditioned from).
+
+        Returns
+        -------
+        values : ndarray, shape (m,)
+            ``log EI`` at each of the pool's points.
+        """
+        mean, var = pool.posterior(self.model)
+        return log_expected_improvement(mean, np.sqrt(var), self.best)

@@ -43,7 +43,12 @@ _N_SWEEPS = 3  # passes of the discrete coordinate search (it usually settles in
 
 
 def _scores(acquisition, X):
-    values = np.asarray(acquisition(X), dtype=np.float64).reshape(-1)
+    return _finite(acquisition(X))
+
+
+def _finite(values):
+    """Acquisition values as a flat array, non-finite ones -inf."""
+    values = np.asarray(values, dtype=np.float64).reshape(-1)
     return np.where(np.isfinite(values), values, -np.inf)
 
 
@@ -174,6 +179,7 @@ def maximize_acquisition(
     discrete=None,
     repolish_all=True,
     exclude_tol=EXCLUDE_TOL,
+    values=None,
 ):
     """Find the (approximate) maximiser of an acquisition function.
 
@@ -210,6 +216,8 @@ def maximize_acquisition(
     exclude_tol : float, default EXCLUDE_TOL
         How close to an excluded point a result may not be (the default
         only rules out the points themselves).
+    values : array_like, shape (m,), optional
+        The acquisition at ``candidates``, when the caller has it already.
 
     Returns
     -------
@@ -225,7 +233,7 @@ def maximize_acquisition(
     if isinstance(random_state, np.random.RandomState):
         random_state = random_state.randint(2**31 - 1)
     rng = np.random.default_rng(0 if random_state is None else random_state)
-    values = _scores(acquisition, C)
+    values = _scores(acquisition, C) if values is None else _finite(values)
     order, top = _top_distinct(C, values, max(int(n_polish), 0), rng)
     free = (
         np.ones(d, dtype=bool)
