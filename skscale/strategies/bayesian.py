@@ -354,6 +354,7 @@ class BayesianStrategy(Strategy):
                 (j, p) for j, p in self._pending if not (j == i and np.array_equal(p, u))
             ]
             self._models[i].add(u, float(score))
+        self._pools.clear()  # the models change: their candidates' posterior with them
         # Results told from elsewhere (a warm start) stand in for design points.
         n_known = sum(len(m.y) for m in self._models) + len(self._pending)
         del self._initial[max(0, self._n_initial - n_known) :]
