@@ -156,10 +156,10 @@ class MultiFidelityStrategy(Strategy):
     # on any task.
     quantised_margin = 0.0
     # How many initial designs' worth of finite scores a level needs before
-    # fresh configurations come from its model (a benchmark switch). The
-    # higher levels hold the winners of lower ones, close together and alike:
-    # fitted to a handful of them, the standardised scores blow small gaps up
-    # to the whole scale.
+    # fresh configurations come from its model (a benchmark switch: the higher
+    # levels hold a few winners of lower ones, close together). One by
+    # measurement: two or three left the first cycle's fresh full-resource
+    # evaluations as poor and ended lower where low-resource scores mislead.
     designs_per_model = 1
 
     def __init__(
