@@ -174,19 +174,20 @@ def adaptive_outcome(run):
     """Which levels an adaptive run kept, read from its rows' costs.
 
     Returns 0 when it kept the lowest level (a bracket starts there after the
-    first calibration), 1 when it kept only the second (a second calibration,
-    then a bracket below the maximum), 2 when it fell back to the full
-    resource. A calibration is a run of rows at one level, then a run at the
-    maximum.
+    first calibration), 1 when it kept only the second (after the second
+    level's test, more rows below the maximum), 2 when it fell back to the
+    full resource (below the maximum, only that test's rows). A calibration
+    is a run of rows at one level, then a run at the maximum; the second
+    level's test rescores the calibration's configurations at that level
+    (a retest), or, in runs made before retests, is a calibration of its own.
     """
     cost = np.asarray(run["cost"])
     starts = np.flatnonzero(np.r_[True, cost[1:] != cost[:-1]])
     runs_of = [cost[i] for i in starts]  # the level of each run of equal rows
     if len(runs_of) > 2 and runs_of[2] == runs_of[0]:
         return 0
-    if len(runs_of) > 4 and runs_of[4] < 1:
-        return 1
-    return 2
+    after = cost[starts[2]:] if len(starts) > 2 else cost[:0]
+    return 1 if np.sum(after < 1) > starts[1] else 2  # starts[1]: the test's size
 
 
 def _outcome_line(method, runs):

@@ -106,6 +106,19 @@ def _bayesian_hyperband(task, seed, **switches):
         return _multi_fidelity(task, seed, "bayesian", "hyperband")
 
 
+def _ei_full(run):
+    """``run`` with ``exploit_full=False``: a bracket that starts at the maximum
+    takes expected-improvement proposals, as every Bayesian multi-fidelity
+    search did before exploitation there became the default (the variants
+    measured then keep their stored runs that way)."""
+    def wrapped(task, seed):
+        from skscale.strategies.multifidelity import MultiFidelityStrategy
+
+        with _switched(MultiFidelityStrategy, exploit_full=False):
+            return run(task, seed)
+    return wrapped
+
+
 def _alternate(task, seed, strategy="bayesian", schedule="hyperband"):
     """Hyperband whose cycles after the first run their brackets in the other order."""
     from skscale import fidelity
@@ -223,6 +236,7 @@ def _optuna_pruned(task, seed):
     return _record(scores, cost, full)
 
 
+EI_FULL = " (measured with expected-improvement proposals at the maximum: exploit_full=False)"
 METHODS = {
     "random-full": (lambda t, s: _full_fidelity(t, s, "random"),
                     f"ScaledSearchCV(strategy='random', n_iter={FULL_BUDGET})"),
@@ -234,6 +248,10 @@ METHODS = {
                            f"bayesian, resource, schedule='hyperband', n_iter={MF_BUDGET}"),
     "bayesian-adaptive": (lambda t, s: _adaptive(t, s),
                           f"bayesian, resource, schedule='adaptive', n_iter={MF_BUDGET}"),
+    "bayesian-adaptive-ei-full": (
+        _ei_full(lambda t, s: _adaptive(t, s)),
+        "as bayesian-adaptive, but Hyperband's brackets that start at the maximum take "
+        "expected-improvement proposals (the default before exploit_full)"),
     "random-adaptive": (lambda t, s: _adaptive(t, s, "random"),
                         f"random, resource, schedule='adaptive', n_iter={MF_BUDGET}"),
     "bayesian-adaptive-model-calibration": (
@@ -254,34 +272,41 @@ METHODS = {
     "bayesian-sh": (lambda t, s: _multi_fidelity(t, s, "bayesian", "successive_halving"),
                     f"bayesian, resource, schedule='successive_halving', n_iter={MF_BUDGET}"),
     "bayesian-hyperband-3levels": (
-        lambda t, s: _multi_fidelity(t, s, "bayesian", "hyperband", n_levels=3),
-        "as bayesian-hyperband, over three levels (the lowest max_resource / 9)"),
+        _ei_full(lambda t, s: _multi_fidelity(t, s, "bayesian", "hyperband", n_levels=3)),
+        "as bayesian-hyperband, over three levels (the lowest max_resource / 9)" + EI_FULL),
     "bayesian-sh-3levels": (
         lambda t, s: _multi_fidelity(t, s, "bayesian", "successive_halving", n_levels=3),
         "as bayesian-sh, over three levels (the lowest max_resource / 9)"),
-    "bayesian-hyperband-joint": (lambda t, s: _bayesian_hyperband(t, s, model="joint"),
+    "bayesian-hyperband-joint": (_ei_full(lambda t, s: _bayesian_hyperband(t, s, model="joint")),
                                  "as bayesian-hyperband, but the model learns from every "
-                                 "level with the resource as an input"),
-    "bayesian-hyperband-no-pending": (lambda t, s: _bayesian_hyperband(t, s, pending_rung=False),
+                                 "level with the resource as an input" + EI_FULL),
+    "bayesian-hyperband-no-pending": (_ei_full(lambda t, s: _bayesian_hyperband(
+                                          t, s, pending_rung=False)),
                                       "as bayesian-hyperband, but the "
                                       "model does not count the bracket's configurations "
                                       "without a result at its level as pending (fresh ones "
-                                      "come from the same data, close together)"),
+                                      "come from the same data, close together)" + EI_FULL),
     "bayesian-hyperband-2designs": (
-        lambda t, s: _bayesian_hyperband(t, s, designs_per_model=2),
+        _ei_full(lambda t, s: _bayesian_hyperband(t, s, designs_per_model=2)),
         "as bayesian-hyperband, but a level's model proposes only once the level has twice "
-        "the initial design's number of results"),
+        "the initial design's number of results" + EI_FULL),
     "bayesian-hyperband-3designs": (
-        lambda t, s: _bayesian_hyperband(t, s, designs_per_model=3),
-        "as bayesian-hyperband, with three times the initial design's number of results"),
+        _ei_full(lambda t, s: _bayesian_hyperband(t, s, designs_per_model=3)),
+        "as bayesian-hyperband, with three times the initial design's number of results"
+        + EI_FULL),
+    "bayesian-hyperband-ei-full": (
+        _ei_full(lambda t, s: _multi_fidelity(t, s, "bayesian", "hyperband")),
+        "as bayesian-hyperband, but the brackets that start at the maximum take "
+        "expected-improvement proposals instead of the model's best predictions (the default "
+        "before exploit_full)"),
     "bayesian-hyperband-alternate": (
-        lambda t, s: _alternate(t, s),
+        _ei_full(lambda t, s: _alternate(t, s)),
         "as bayesian-hyperband, the cycles after the first running their brackets from "
-        "the full-resource one down"),
+        "the full-resource one down" + EI_FULL),
     "bayesian-adaptive-alternate": (
-        lambda t, s: _alternate(t, s, schedule="adaptive"),
+        _ei_full(lambda t, s: _alternate(t, s, schedule="adaptive")),
         "as bayesian-adaptive, the Hyperband cycles after the first running their brackets "
-        "from the full-resource one down"),
+        "from the full-resource one down" + EI_FULL),
     "optuna-hyperband": (_optuna_pruned, "optuna TPE sampler + HyperbandPruner, same levels "
                          "and factor, trials until the same budget is spent"),
     "sklearn-halving": (_halving, "sklearn HalvingRandomSearchCV, same levels and factor, "

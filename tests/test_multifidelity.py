@@ -320,6 +320,64 @@ def test_bracket_configurations_are_pending_for_the_model(monkeypatch):
     assert abs(np.log10(search.best_params_["x"]) + 2) < 0.5
 
 
+def test_brackets_at_the_maximum_exploit_the_model_except_the_adaptive_fallback(monkeypatch):
+    """Hyperband's bracket that starts at the maximum evaluates the model's best
+    predictions; the plain search after an adaptive schedule trusted no level
+    keeps expected improvement."""
+    from skscale.strategies import bayesian
+
+    calls = []
+    original = bayesian.BayesianStrategy.exploit
+
+    def spy(strategy, n, spacing):
+        picked = original(strategy, n, spacing)
+        calls.append((picked, strategy))
+        return picked
+
+    monkeypatch.setattr(bayesian.BayesianStrategy, "exploit", spy)
+    search = toy_search(strategy="bayesian", n_iter=24).fit(X_DUMMY)
+    results = search.cv_results_
+    at_max = [
+        p["x"]
+        for p, r, it in zip(
+            results["params"], results["n_resources"], results["iter"], strict=True
+        )
+        if r == 27 and it == 0
+    ]
+    assert calls and at_max
+    first_picks = [picked[0]["x"] for picked, _ in calls]
+    assert set(at_max) <= set(first_picks) | {p["x"] for picked, _ in calls for p in picked}
+    for picked, strategy in calls:  # best predicted first, spaced from the known points
+        gp = strategy._fit(0)
+        units = np.array([strategy._models[0].subspace.encode(p) for p in picked])
+        means = gp.predict(units)[0]
+        assert np.all(np.diff(means) <= 1e-12)
+        known = strategy._models[0].X
+        for k, u in enumerate(units):
+            others = np.vstack([known, units[:k]])
+            assert np.abs(others - u).max(axis=1).min() >= 0.05
+    calls.clear()
+    trapped = toy_search(
+        estimator=Toy(trap=True), schedule="adaptive", strategy="bayesian", n_iter=24
+    ).fit(X_DUMMY)
+    assert all(rho < 0.5 for rho in trapped.rank_correlations_.values())
+    assert (trapped.cv_results_["n_resources"] == 27).sum() > 6  # the plain search ran
+    assert not calls  # and proposed by expected improvement
+
+
+def test_exploit_needs_a_model():
+    from skscale.space import SearchSpace
+    from skscale.strategies.bayesian import BayesianStrategy
+
+    strategy = BayesianStrategy(
+        SearchSpace({"x": Continuous(0.0, 1.0)}), 10, np.random.RandomState(0)
+    )
+    assert strategy.exploit(3, 0.05) == []
+    strategy.tell([{"x": 0.2}, {"x": 0.8}, {"x": 0.5}], [0.0, 1.0, 0.6])
+    picked = strategy.exploit(3, 0.1)
+    assert len(picked) == 3 and picked[0]["x"] > 0.6
+
+
 @pytest.mark.parametrize("model", ["level", "joint"])
 def test_level_models_measure_improvement_without_the_quantised_margin(monkeypatch, model):
     """The multi-fidelity benchmark measured the margin on quantised scores

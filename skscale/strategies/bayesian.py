@@ -414,6 +414,49 @@ class BayesianStrategy(Strategy):
         self._pending.append(self._locate(params) or (i, u))
         return params
 
+    def exploit(self, n, spacing):
+        """Up to ``n`` configurations where the models predict the best scores.
+
+        Pure exploitation, for when a configuration is to be confirmed
+        rather than explored: each sub-space's candidates (as for a
+        proposal) are ranked by posterior mean, and the best are taken
+        greedily, each at least ``spacing`` (max-abs, unit cube) from the
+        others and from the results its model learned from. Pending points
+        are not consulted, and nothing is marked pending.
+
+        Parameters
+        ----------
+        n : int
+        spacing : float
+
+        Returns
+        -------
+        list of dict
+            Best first; fewer (or none) when the models cannot be fitted
+            or too few candidates are far enough apart.
+        """
+        ranked = []  # (posterior mean, sub-space index, point)
+        for i, model in enumerate(self._models):
+            if len(model.y) < 2:
+                continue
+            try:
+                gp = self._fit(i)
+            except (np.linalg.LinAlgError, RuntimeError, ValueError):
+                continue
+            U = self._candidates(i)
+            ranked += [(m, i, u) for m, u in zip(gp.predict(U)[0], U, strict=True)]
+        ranked.sort(key=lambda entry: -entry[0])  # stable: ties keep candidate order
+        taken = [list(m.X) for m in self._models]
+        picked = []
+        for _, i, u in ranked:
+            if taken[i] and np.abs(np.asarray(taken[i]) - u).max(axis=1).min() < spacing:
+                continue
+            picked.append(self._models[i].subspace.decode(u))
+            taken[i].append(u)
+            if len(picked) == n:
+                break
+        return picked
+
     def _margin(self):
         """``quantised_margin`` once the better half of the finite scores ties."""
         if not self.quantised_margin:

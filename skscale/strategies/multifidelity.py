@@ -34,6 +34,12 @@ from .bayesian import BayesianStrategy, initial_design_size, space_filling_desig
 from .random import RandomStrategy
 
 RESOURCE_COLUMN = "__resource__"  # the resource as a model input (``model="joint"``)
+EXPLOIT_SPACING = 0.05  # max-abs (unit cube) between exploiting configurations and known ones
+
+
+def _without_resource(configs):
+    """``configs`` without the joint model's resource column."""
+    return [{k: v for k, v in c.items() if k != RESOURCE_COLUMN} for c in configs]
 
 
 class _JointModel(BayesianStrategy):
@@ -125,8 +131,11 @@ class MultiFidelityStrategy(Strategy):
     whenever the model proposes a configuration already in play, it is a
     random draw. The configurations of an adaptive calibration bracket are
     instead a scrambled Sobol design, spread over the space and chosen by no
-    model of a level that may mislead. Other strategies supply their planned
-    candidates in order (random draws, or the grid).
+    model of a level that may mislead, and those of a Hyperband bracket that
+    starts at the maximum are the model's best predictions
+    (``BayesianStrategy.exploit``), which compete with the screened winners
+    of the other brackets. Other strategies supply their planned candidates
+    in order (random draws, or the grid).
     """
 
     # Which observations the Bayesian model learns from: "level" (the highest
@@ -161,6 +170,13 @@ class MultiFidelityStrategy(Strategy):
     # measurement: two or three left the first cycle's fresh full-resource
     # evaluations as poor and ended lower where low-resource scores mislead.
     designs_per_model = 1
+    # Whether fresh configurations of a Hyperband bracket that starts at the
+    # maximum resource are the model's best predictions (``exploit``,
+    # EXPLOIT_SPACING apart) instead of expected-improvement proposals. On by
+    # measurement (the multi-fidelity benchmark's bayesian-hyperband-ei-full is
+    # off): by expected improvement, the first cycle's scored about as random
+    # configurations do; exploiting, as the screened winners do.
+    exploit_full = True
 
     def __init__(
         self, space, n_iter, random_state, *, base, resource, factor, schedule, **options
@@ -300,6 +316,13 @@ class MultiFidelityStrategy(Strategy):
             self.plan[kept:], self.levels, self.factor
         )
 
+    def _in_cycle_at_max(self, bracket):
+        """Whether ``bracket`` is a Hyperband cycle's bracket at the maximum
+        resource (not the plain search that follows when the adaptive
+        schedule trusts no level)."""
+        fallback = self._adaptive and self._path == len(self._tested)
+        return bracket.first == len(self.levels) - 1 and not fallback
+
     @property
     def _lowest_trusted(self):
         """Index of the lowest level the model may learn from."""
@@ -333,13 +356,19 @@ class MultiFidelityStrategy(Strategy):
             if taken:
                 return taken
         model = self._model(self._n_model * self.designs_per_model)
+        if self.exploit_full and model is not None and self._in_cycle_at_max(bracket):
+            # Configurations in play are skipped, so ask for enough.
+            best = _without_resource(model.exploit(n + len(self._in_play), EXPLOIT_SPACING))
+            fresh = [c for c in best if c not in self._in_play]
+            if len(fresh) >= n:
+                return fresh[:n]
         if self.pending_rung and model is not None:
             # Those with a result at the model's level are known to it, and the
             # joint model's space (with the resource) contains none of them:
             # add_pending ignores both.
             model.add_pending(bracket.configs)
         proposed = model.ask(n) if model is not None else []
-        proposed = [{k: v for k, v in c.items() if k != RESOURCE_COLUMN} for c in proposed]
+        proposed = _without_resource(proposed)
         fresh = [c for c in proposed if c not in self._in_play]
         for _ in range(10):  # random draws for repeats; a finite space may run out
             if len(fresh) >= n:
