@@ -694,12 +694,12 @@ class GaussianProcess:
         X = np.vstack([self.X_train_, Xp])
         ys = np.concatenate([self._ys, mean])
         new._extends = None
-        if incremental:
-            new._set_rows(X, ys)
-        else:
+        if not incremental:
             new._set_state(self.hyperparameter_vector_, X, ys)
+            return new
+        new._set_rows(X, ys)
         n = len(self._ys)
-        if new._L.shape[0] > n and np.array_equal(new._L[:n, :n], self._L):
+        if np.array_equal(new._L[:n, :n], self._L):
             new._extends = self._state  # the factor was extended, not recomputed
         return new
 

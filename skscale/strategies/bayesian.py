@@ -446,13 +446,13 @@ class BayesianStrategy(Strategy):
             U = self._candidates(i)
             ranked += [(m, i, u) for m, u in zip(gp.predict(U)[0], U, strict=True)]
         ranked.sort(key=lambda entry: -entry[0])  # stable: ties keep candidate order
-        taken = [list(m.X) for m in self._models]
+        taken = [m.X for m in self._models]  # only sub-spaces with results are ranked
         picked = []
         for _, i, u in ranked:
-            if taken[i] and np.abs(np.asarray(taken[i]) - u).max(axis=1).min() < spacing:
+            if np.abs(taken[i] - u).max(axis=1).min() < spacing:
                 continue
             picked.append(self._models[i].subspace.decode(u))
-            taken[i].append(u)
+            taken[i] = np.vstack([taken[i], u])
             if len(picked) == n:
                 break
         return picked
