@@ -299,6 +299,10 @@ METHODS = {
         "as bayesian-hyperband, but the brackets that start at the maximum take "
         "expected-improvement proposals instead of the model's best predictions (the default "
         "before exploit_full)"),
+    "bayesian-hyperband-random-third": (
+        lambda t, s: _bayesian_hyperband(t, s, random_every=3),
+        "as bayesian-hyperband, but every third fresh configuration of a bracket below the "
+        "maximum is a random draw (BOHB's random fraction)"),
     "bayesian-hyperband-alternate": (
         _ei_full(lambda t, s: _alternate(t, s)),
         "as bayesian-hyperband, the cycles after the first running their brackets from "

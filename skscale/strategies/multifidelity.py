@@ -177,6 +177,12 @@ class MultiFidelityStrategy(Strategy):
     # off): by expected improvement, the first cycle's scored about as random
     # configurations do; exploiting, as the screened winners do.
     exploit_full = True
+    # Every how many model-based fresh configurations of a bracket one is a
+    # random draw instead (BOHB's random fraction; 0: none). Off by
+    # measurement: one in three (the multi-fidelity benchmark's
+    # bayesian-hyperband-random-third, 40 seeds) moved no task significantly
+    # (p >= 0.16), higher on SVC and MLP, lower where low-resource scores mislead.
+    random_every = 0
 
     def __init__(
         self, space, n_iter, random_state, *, base, resource, factor, schedule, **options
@@ -367,10 +373,16 @@ class MultiFidelityStrategy(Strategy):
             # joint model's space (with the resource) contains none of them:
             # add_pending ignores both.
             model.add_pending(bracket.configs)
-        proposed = model.ask(n) if model is not None else []
+        n_random = 0
+        if self.random_every and model is not None:
+            start = len(bracket.configs)
+            n_random = sum(
+                (start + j) % self.random_every == self.random_every - 1 for j in range(n)
+            )
+        proposed = model.ask(n - n_random) if model is not None else []
         proposed = _without_resource(proposed)
         fresh = [c for c in proposed if c not in self._in_play]
-        for _ in range(10):  # random draws for repeats; a finite space may run out
+        for _ in range(10):  # random draws (repeats, random_every); a finite space may run out
             if len(fresh) >= n:
                 break
             extra = self._source.ask(n - len(fresh))
