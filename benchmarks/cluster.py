@@ -96,6 +96,12 @@ class TimedSearchCV(ScaledSearchCV):
         finally:
             del self._t0, self._cpu0
 
+    def _strategy_options(self):
+        # The stored runs were measured with the kriging believer, the batch
+        # rule before GP-UCB-PE became the default: they keep it.
+        options = super()._strategy_options()
+        return {**options, "batch_rule": "believer"} if self.strategy == "bayesian" else options
+
     def _make_strategy(self, earlier):
         space, strategy = super()._make_strategy(earlier)
         ask = strategy.ask

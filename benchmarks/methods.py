@@ -249,6 +249,19 @@ METHODS = {
         _partial("bayesian", batch_size=8), "ScaledSearchCV(strategy='bayesian', batch_size=8)",
         _bayesian_missing,
     ),
+    # The batch rule before GP-UCB-PE (see the user guide).
+    "skscale-bayesian-b4-believer": Method(
+        _partial("bayesian", batch_size=4, engine=dict(batch_rule="believer")),
+        "skscale bayesian, batch_size=4, the members after each batch's first by the "
+        "kriging believer (the batch rule before GP-UCB-PE)",
+        _bayesian_missing,
+    ),
+    "skscale-bayesian-b8-believer": Method(
+        _partial("bayesian", batch_size=8, engine=dict(batch_rule="believer")),
+        "skscale bayesian, batch_size=8, the members after each batch's first by the "
+        "kriging believer (the batch rule before GP-UCB-PE)",
+        _bayesian_missing,
+    ),
     # The ablation of the engine-v2 defaults (power transform of the scores,
     # discrete coordinate search, learned warping, stall escape): each turned
     # off in turn, and all of v2's changes off (the engine of skscale 0.1).

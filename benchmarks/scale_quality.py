@@ -2,6 +2,7 @@
 
     python benchmarks/scale_quality.py                 # scale features on (default)
     python benchmarks/scale_quality.py --baseline      # off: every proposal refits on all data
+    python benchmarks/scale_quality.py --batch 10 --batch-rule believer   # the former batch rule
 
 On hartmann-6d (the proposal-overhead problem), each seed first tells
 ``--random`` random observations, then asks ``--steps`` more candidates,
@@ -27,12 +28,14 @@ from benchmarks.tasks.synthetic import PROBLEMS  # noqa: E402
 from benchmarks.timing import OVERHEAD_PROBLEM, _random_history  # noqa: E402
 
 
-def run(seed, n_random, steps, batch):
+def run(seed, n_random, steps, batch, batch_rule=None):
     """Best random score, best final score and ask seconds for one seed."""
     from skscale import BayesianOptimizer
 
     problem = PROBLEMS[OVERHEAD_PROBLEM]
     opt = BayesianOptimizer(problem.space(), n_iter=n_random + steps, random_state=seed)
+    if batch_rule is not None:
+        opt._strategy.batch_rule = batch_rule
     params, scores = _random_history(n_random, seed)
     opt.tell(params, scores)
     best_random = max(scores)
@@ -56,13 +59,16 @@ def main(argv=None):
     parser.add_argument("--steps", type=int, default=50, help="candidates asked after them")
     parser.add_argument("--batch", type=int, default=1, help="candidates per ask")
     parser.add_argument("--seeds", type=int, default=5, help="seeds 0..S-1")
+    parser.add_argument("--batch-rule", choices=["ucb_pe", "believer"],
+                        help="the Bayesian strategy's batch_rule (default: its default)")
     args = parser.parse_args(argv)
     if args.baseline:
         from skscale.strategies import bayesian
 
         bayesian.SCALE_FROM = bayesian.SUBSET_FROM = float("inf")
     for seed in range(args.seeds):
-        print(json.dumps(run(seed, args.random, args.steps, args.batch)), flush=True)
+        print(json.dumps(run(seed, args.random, args.steps, args.batch, args.batch_rule)),
+              flush=True)
 
 
 if __name__ == "__main__":

@@ -72,6 +72,67 @@ def test_batches_are_distinct_and_avoid_known_points():
     assert len(set(keys)) == len(keys) == 16
 
 
+def _optimizer(space, **engine):
+    from skscale.strategies import bayesian
+
+    opt = BayesianOptimizer(space, n_iter=30, random_state=0)
+    opt._strategy = bayesian.BayesianStrategy(opt.space, 30, np.random.RandomState(0), **engine)
+    return opt
+
+
+def _batches(opt, n_batches, size=4):
+    batches = []
+    for _ in range(n_batches):
+        batch = opt.ask(size)
+        opt.tell(batch, [-abs(np.log10(p["x"]) + 1) - p["n"] / 10 for p in batch])
+        batches.append(batch)
+    return batches
+
+
+def test_ucb_pe_batches_are_distinct_deterministic_and_start_as_the_believer():
+    space = {"x": Continuous(1e-3, 1.0), "n": Integer(1, 6)}
+    pe = _batches(_optimizer(space, batch_rule="ucb_pe"), 4)
+    assert pe == _batches(_optimizer(space, batch_rule="ucb_pe"), 4)
+    keys = [(round(p["x"], 12), p["n"]) for batch in pe for p in batch]
+    assert len(set(keys)) == len(keys) == 16
+    believer = _batches(_optimizer(space, batch_rule="believer"), 4)
+    # The design (first batch) and each batch's first member (expected
+    # improvement, nothing pending) are the same under both rules until the
+    # rules' other members were told.
+    assert pe[0] == believer[0] and pe[1][0] == believer[1][0]
+    assert pe[1][1:] != believer[1][1:]
+
+
+def test_ucb_pe_members_explore_where_the_optimum_may_be(monkeypatch):
+    from skscale.strategies import bayesian
+
+    picked = []
+    explore = bayesian.BayesianStrategy._explore_relevant
+
+    def spy(strategy, i, gp, pending):
+        found = explore(strategy, i, gp, pending)
+        mean, var = gp.predict(found[0][None, :])
+        X_mean, X_var = gp.predict(strategy._models[i].X)
+        picked.append((mean[0] + 0.5 * np.sqrt(var[0]), X_mean - 0.5 * np.sqrt(X_var)))
+        return found
+
+    monkeypatch.setattr(bayesian.BayesianStrategy, "_explore_relevant", spy)
+    _batches(_optimizer({"x": Continuous(1e-3, 1.0), "n": Integer(1, 6)}, batch_rule="ucb_pe"), 3)
+    assert len(picked) == 3 * 2  # members 2-4 of the batches after the design
+    # Each lies where its upper bound reaches the best lower bound at the results.
+    assert all(upper >= lower.max() - 1e-9 for upper, lower in picked)
+
+
+def test_batch_rule_is_validated():
+    from skscale.space import SearchSpace
+    from skscale.strategies.bayesian import BayesianStrategy
+
+    with pytest.raises(ValueError, match="batch_rule must be one of"):
+        BayesianStrategy(
+            SearchSpace({"x": Continuous(0.0, 1.0)}), 10, np.random.RandomState(0), batch_rule="kb"
+        )
+
+
 def test_batched_search_runs_rounds_of_batch_size(capsys):
     search = objective_search(batch_size=4, n_iter=12, verbose=1)
     search.fit(X_DUMMY, Y_DUMMY)
@@ -221,7 +282,8 @@ def spy_incumbents(monkeypatch):
 
 def test_batch_members_measure_improvement_against_believed_scores(monkeypatch):
     seen = spy_incumbents(monkeypatch)
-    opt = BayesianOptimizer({"x": Continuous(0.0, 1.0), "y": Continuous(0.0, 1.0)}, random_state=0)
+    space = {"x": Continuous(0.0, 1.0), "y": Continuous(0.0, 1.0)}
+    opt = _optimizer(space, batch_rule="believer")
     grid = [{"x": a, "y": b} for a in (0.1, 0.3, 0.7, 0.9) for b in (0.1, 0.3, 0.7, 0.9)]
     # The optimum (0.5, 0.5) lies between the observations: the first member's
     # posterior mean there beats every observed score.

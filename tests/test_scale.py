@@ -287,6 +287,36 @@ def test_batch_members_share_candidates_at_scale(small_thresholds, monkeypatch):
     assert len(above) == len(range(12, 40, 4))
 
 
+def test_ucb_pe_batches_at_scale_share_candidates_and_stay_distinct(small_thresholds, monkeypatch):
+    drawn, explored = [], []
+    candidates = bayesian.BayesianStrategy._candidates
+    explore = bayesian.BayesianStrategy._explore_relevant
+
+    def spy_candidates(strategy, i):
+        drawn.append(len(strategy._models[i].y))
+        return candidates(strategy, i)
+
+    def spy_explore(strategy, i, gp, pending):
+        found = explore(strategy, i, gp, pending)
+        explored.append((len(strategy._models[i].y), found is not None))
+        return found
+
+    monkeypatch.setattr(bayesian.BayesianStrategy, "_candidates", spy_candidates)
+    monkeypatch.setattr(bayesian.BayesianStrategy, "_explore_relevant", spy_explore)
+    opt = BayesianOptimizer(MIXED_SPACE, n_iter=40, random_state=0)
+    opt._strategy = bayesian.BayesianStrategy(
+        opt.space, 40, np.random.RandomState(0), batch_rule="ucb_pe"
+    )
+    while len(opt.history) < 40:
+        asked = opt.ask(4)
+        assert len({tuple(p.values()) for p in asked}) == 4
+        opt.tell(asked, [mixed_score(p) for p in asked])
+    above = [n for n in drawn if n >= bayesian.SCALE_FROM]
+    assert above == sorted(set(above))  # one draw of candidates per batch
+    assert all(found for n, found in explored if n >= bayesian.SCALE_FROM)
+    assert sum(n >= bayesian.SCALE_FROM for n, _ in explored) == 3 * len(above)
+
+
 def test_scale_features_steer_away_from_failures(small_thresholds):
     search = objective_search(estimator=Objective(fail_above=1.0), n_iter=40, batch_size=4)
     with warnings.catch_warnings():

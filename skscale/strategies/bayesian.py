@@ -46,6 +46,10 @@ SUBSET_SIZE = 500  # rows of that subset: the best half, then a random sample of
 # STALL_SPACING (max-abs, unit cube) of a known point without improving.
 STALL_AFTER = 2
 STALL_SPACING = 1e-3
+# Batch rules: how a batch's members after the first are chosen.
+BATCH_RULES = ("believer", "ucb_pe")
+# Width of GP-UCB-PE's confidence bounds, in posterior standard deviations.
+UCB_PE_WIDTH = 0.5
 
 
 class Warping(NamedTuple):
@@ -224,6 +228,16 @@ class BayesianStrategy(Strategy):
         cannot be observed, so refining around the best point pays less
         than the model believes. 0 turns it off (an ablation switch;
         measured in the user guide).
+    batch_rule : {"ucb_pe", "believer"}, default "ucb_pe"
+        How the members of a batch after its first are chosen (the first
+        maximises expected improvement, as a sequential proposal does).
+        ``"ucb_pe"``: GP-UCB-PE (Contal et al., 2013), the candidate of
+        highest posterior variance given the batch's pending points, among
+        those whose upper confidence bound reaches the best lower bound
+        (``UCB_PE_WIDTH`` standard deviations). ``"believer"``: expected
+        improvement given the pending points believed to score their
+        posterior mean (the kriging believer, the rule before; a benchmark
+        switch). Measured in the user guide.
 
     Notes
     -----
@@ -242,10 +256,9 @@ class BayesianStrategy(Strategy):
     - Proposal: log expected improvement (over the incumbent plus
       ``quantised_margin`` once the better scores tie), scored on random and
       local points (or on every point of a small discrete sub-space), the
-      best few polished with L-BFGS-B. A batch conditions on the points already
-      proposed (kriging believer: each is believed to score its posterior
-      mean, which also raises the incumbent when it beats it), so its
-      members are distinct. Evaluated
+      best few polished with L-BFGS-B. A batch's first member is that
+      proposal; the others explore where the optimum may be (``batch_rule``),
+      each given the members proposed before it, so they are distinct. Evaluated
       and pending points are never proposed again; a finite space that runs
       out ends the search early.
     - When the model cannot be fitted, a random point is proposed with a
@@ -285,9 +298,13 @@ class BayesianStrategy(Strategy):
         escape_stalls=True,
         kernel="matern52",
         quantised_margin=0.1,
+        batch_rule="ucb_pe",
         **options,
     ):
         super().__init__(space, n_iter, random_state)
+        if batch_rule not in BATCH_RULES:
+            raise ValueError(f"batch_rule must be one of {BATCH_RULES}, got {batch_rule!r}.")
+        self.batch_rule = batch_rule
         if score_transform not in SCORE_TRANSFORMS:
             raise ValueError(
                 f"score_transform must be one of {SCORE_TRANSFORMS}, got {score_transform!r}."
@@ -311,6 +328,7 @@ class BayesianStrategy(Strategy):
         self._models = [_SubspaceModel(sub) for sub in space.subspaces]
         self._pending = []  # (model index, unit-cube point) asked, not yet told
         self._pools = {}  # sub-space index: candidates of the batch under way, at scale
+        self._lower_bounds = {}  # sub-space index: (model state, GP-UCB-PE bound), at scale
         self._initial = self._initial_design()
         self._n_initial = len(self._initial)
 
@@ -355,6 +373,7 @@ class BayesianStrategy(Strategy):
             ]
             self._models[i].add(u, float(score))
         self._pools.clear()  # the models change: their candidates' posterior with them
+        self._lower_bounds.clear()
         # Results told from elsewhere (a warm start) stand in for design points.
         n_known = sum(len(m.y) for m in self._models) + len(self._pending)
         del self._initial[max(0, self._n_initial - n_known) :]
@@ -363,7 +382,7 @@ class BayesianStrategy(Strategy):
         """Count ``candidates`` as being evaluated elsewhere.
 
         Proposals keep away from them as from the pending points of a batch
-        (kriging believer); they stop being pending when told. Candidates
+        (under ``batch_rule``); they stop being pending when told. Candidates
         outside the space or already known are ignored.
         """
         for params in candidates:
@@ -576,6 +595,10 @@ class BayesianStrategy(Strategy):
             u = self._random_point(i)
             return None if u is None else (u, -np.inf)
         pending = [p for j, p in self._pending if j == i]
+        if pending and self.batch_rule == "ucb_pe":
+            found = self._explore_relevant(i, gp, np.array(pending))
+            if found is not None:
+                return found
         pool = self._pool(i, gp, bool(pending)) if len(model.y) >= SCALE_FROM else None
         if pending:
             pending = np.array(pending)
@@ -590,6 +613,62 @@ class BayesianStrategy(Strategy):
             if found is not None:
                 return found
         return self._maximize_acquisition(i, gp, incumbent, pool=pool)
+
+    def _explore_relevant(self, i, gp, pending):
+        """GP-UCB-PE (Contal et al., 2013) for a batch's members after the
+        first: the candidate of highest posterior variance given the pending
+        points, among those whose upper confidence bound reaches the best
+        lower bound (bounds ``UCB_PE_WIDTH`` standard deviations from the
+        mean, the best over candidates and results). Candidates that coincide
+        with a known or pending point are left out. ``(point, log variance)``,
+        or None when no candidate qualifies."""
+        at_scale = len(self._models[i].y) >= SCALE_FROM
+        # At scale, the batch's shared candidates (see _pool), else fresh ones.
+        pool = self._pool(i, gp, in_batch=True) if at_scale else None
+        U = pool.X if at_scale else self._candidates(i)
+        mean, var = pool.posterior(gp) if at_scale else gp.predict(U)
+        width = UCB_PE_WIDTH * np.sqrt(var)
+        by_lower = np.argsort(width - mean, kind="stable")
+        p = self._first_fresh(i, U[by_lower])
+        if p is None:
+            return None
+        best = by_lower[p]
+        best_lower = max(mean[best] - width[best], self._best_lower_bound(i, gp))
+        relevant = np.flatnonzero(mean + width >= best_lower)
+        if at_scale:
+            conditioned = gp.condition_on(pending, incremental=True)
+            var = pool.posterior(conditioned)[1][relevant]
+        else:
+            var = gp.condition_on(pending).predict(U[relevant])[1]
+        by_var = np.argsort(-var, kind="stable")
+        p = self._first_fresh(i, U[relevant[by_var]])
+        if p is None:
+            return None
+        return U[relevant[by_var[p]]], float(np.log(var[by_var[p]]))
+
+    def _first_fresh(self, i, U):
+        """Index of the first row of ``U`` that coincides with no known or
+        pending point of sub-space ``i``, or None. Checked a chunk at a time:
+        at scale, checking every candidate against every result would cost
+        more than the rest of the proposal."""
+        known = self._known_points(i)
+        for start in range(0, len(U), 64):
+            fresh = np.flatnonzero(~_already_known(known, U[start : start + 64]))
+            if fresh.size:
+                return start + int(fresh[0])
+        return None
+
+    def _best_lower_bound(self, i, gp):
+        """The best lower confidence bound (``UCB_PE_WIDTH``) at sub-space
+        ``i``'s results; computed once per batch at scale."""
+        cached = self._lower_bounds.get(i)
+        if cached is not None and cached[0] is gp._state:
+            return cached[1]
+        mean, var = gp.predict(self._models[i].X)
+        bound = float((mean - UCB_PE_WIDTH * np.sqrt(var)).max())
+        if len(self._models[i].y) >= SCALE_FROM:
+            self._lower_bounds[i] = (gp._state, bound)
+        return bound
 
     def _pool(self, i, gp, in_batch):
         """Candidates of sub-space ``i`` with their posterior under ``gp`` (the

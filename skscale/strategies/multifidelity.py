@@ -164,6 +164,11 @@ class MultiFidelityStrategy(Strategy):
     # (0.7335 against 0.7375, p = 0.008) and no schedule significantly better
     # on any task.
     quantised_margin = 0.0
+    # The level models' batch rule, for a bracket's fresh configurations asked
+    # together or beside pending ones: the kriging believer, with which every
+    # multi-fidelity measurement was made (GP-UCB-PE, the plain search's
+    # default since, was measured on full-fidelity batches only).
+    batch_rule = "believer"
     # How many initial designs' worth of finite scores a level needs before
     # fresh configurations come from its model (a benchmark switch: the higher
     # levels hold a few winners of lower ones, close together). One by
@@ -410,6 +415,7 @@ class MultiFidelityStrategy(Strategy):
                 self._n_configs,
                 self.random_state,
                 quantised_margin=self.quantised_margin,
+                batch_rule=self.batch_rule,
             )
             model.tell(configs, scores)
             return model
@@ -420,6 +426,7 @@ class MultiFidelityStrategy(Strategy):
                     self._n_configs,
                     self.random_state,
                     quantised_margin=self.quantised_margin,
+                    batch_rule=self.batch_rule,
                 )
                 model.tell(configs, np.asarray(scores))
                 return model
