@@ -188,6 +188,21 @@ def test_subspaces_each_get_a_model():
     assert search.best_params_["kind"] == "a"
 
 
+def test_subspace_batches_stay_distinct_and_explore_each_subspace():
+    # "a" leaves y at 1.0 (best score -1.96); "b" reaches -0.5 at y = 0.3.
+    space = [
+        {"kind": ["a"], "x": Continuous(1e-5, 1e1)},
+        {"kind": ["b"], "x": Continuous(1e-5, 1e1), "y": Continuous(0.0, 1.0)},
+    ]
+    search = objective_search(param_distributions=space, n_iter=24, batch_size=4)
+    search.fit(X_DUMMY, Y_DUMMY)
+    params = search.cv_results_["params"]
+    assert len({tuple(sorted(p.items())) for p in params}) == 24
+    kinds = [p["kind"] for p in params]
+    assert min(kinds.count("a"), kinds.count("b")) >= 6
+    assert search.best_params_["kind"] == "b" and search.best_score_ > -1.0
+
+
 def test_warping_exposed_and_pickles():
     search = objective_search().fit(X_DUMMY, Y_DUMMY)
     assert set(search.warping_) == {"x", "y"}

@@ -595,7 +595,9 @@ class BayesianStrategy(Strategy):
             u = self._random_point(i)
             return None if u is None else (u, -np.inf)
         pending = [p for j, p in self._pending if j == i]
-        if pending and self.batch_rule == "ucb_pe":
+        # Any pending point, of any sub-space: every sub-space then offers a
+        # GP-UCB-PE candidate, and their log variances compete (not log EI).
+        if self._pending and self.batch_rule == "ucb_pe":
             found = self._explore_relevant(i, gp, np.array(pending))
             if found is not None:
                 return found
