@@ -303,6 +303,11 @@ METHODS = {
         lambda t, s: _bayesian_hyperband(t, s, random_every=3),
         "as bayesian-hyperband, but every third fresh configuration of a bracket below the "
         "maximum is a random draw (BOHB's random fraction)"),
+    "bayesian-hyperband-ucbpe": (
+        lambda t, s: _bayesian_hyperband(t, s, batch_rule="ucb_pe"),
+        "as bayesian-hyperband, but the level models choose a bracket's configurations "
+        "beside pending ones by GP-UCB-PE (the plain search's batch rule) instead of the "
+        "kriging believer"),
     "bayesian-hyperband-alternate": (
         _ei_full(lambda t, s: _alternate(t, s)),
         "as bayesian-hyperband, the cycles after the first running their brackets from "
