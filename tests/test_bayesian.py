@@ -73,6 +73,7 @@ def test_batches_are_distinct_and_avoid_known_points():
 
 
 def _optimizer(space, **engine):
+    """A BayesianOptimizer (budget 30, seed 0) whose strategy has ``engine``'s switches."""
     from skscale.strategies import bayesian
 
     opt = BayesianOptimizer(space, n_iter=30, random_state=0)
@@ -398,13 +399,9 @@ def test_a_stalled_search_with_nothing_far_enough_still_proposes(monkeypatch):
 
 def _incumbents_seen(monkeypatch, scores, **engine):
     """The thresholds expected improvement is measured against for one proposal."""
-    from skscale.strategies import bayesian
-
     seen = spy_incumbents(monkeypatch)
-    space = {"x": Continuous(0.0, 1.0), "y": Continuous(0.0, 1.0)}
     grid = [{"x": a, "y": b} for a in (0.1, 0.3, 0.7, 0.9) for b in (0.1, 0.3, 0.7, 0.9)]
-    opt = BayesianOptimizer(space, n_iter=30, random_state=0)
-    opt._strategy = bayesian.BayesianStrategy(opt.space, 30, np.random.RandomState(0), **engine)
+    opt = _optimizer({"x": Continuous(0.0, 1.0), "y": Continuous(0.0, 1.0)}, **engine)
     opt.tell(grid, scores(grid))
     opt.ask()
     return seen, max(opt._strategy._targets()[0])
