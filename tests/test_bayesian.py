@@ -61,17 +61,6 @@ def test_bayesian_beats_random_on_a_smooth_function_over_seeds():
     assert np.sum(bayes > rand) >= 5
 
 
-def test_batches_are_distinct_and_avoid_known_points():
-    opt = BayesianOptimizer({"x": Continuous(1e-3, 1.0), "n": Integer(1, 6)}, random_state=0)
-    for _ in range(3):
-        batch = opt.ask(4)
-        opt.tell(batch, [-abs(np.log10(p["x"]) + 1) - p["n"] / 10 for p in batch])
-    batch = opt.ask(4)
-    seen = [p for p, _ in opt.history]
-    keys = [(round(p["x"], 12), p["n"]) for p in batch + seen]
-    assert len(set(keys)) == len(keys) == 16
-
-
 def _optimizer(space, **engine):
     """A BayesianOptimizer (budget 30, seed 0) whose strategy has ``engine``'s switches."""
     from skscale.strategies import bayesian
@@ -82,12 +71,23 @@ def _optimizer(space, **engine):
 
 
 def _batches(opt, n_batches, size=4):
+    """Ask ``n_batches`` batches of ``size`` and tell each its scores (best
+    at x = 0.1, n = 1)."""
     batches = []
     for _ in range(n_batches):
         batch = opt.ask(size)
         opt.tell(batch, [-abs(np.log10(p["x"]) + 1) - p["n"] / 10 for p in batch])
         batches.append(batch)
     return batches
+
+
+def test_batches_are_distinct_and_avoid_known_points():
+    opt = BayesianOptimizer({"x": Continuous(1e-3, 1.0), "n": Integer(1, 6)}, random_state=0)
+    _batches(opt, 3)
+    batch = opt.ask(4)
+    seen = [p for p, _ in opt.history]
+    keys = [(round(p["x"], 12), p["n"]) for p in batch + seen]
+    assert len(set(keys)) == len(keys) == 16
 
 
 def test_ucb_pe_batches_are_distinct_deterministic_and_start_as_the_believer():

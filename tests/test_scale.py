@@ -266,34 +266,14 @@ def test_scale_features_keep_determinism_and_distinct_proposals(small_thresholds
     assert len(set(keys)) == 40
 
 
-def test_batch_members_share_candidates_at_scale(small_thresholds, monkeypatch):
-    drawn = []
-    candidates = bayesian.BayesianStrategy._candidates
-
-    def spy(strategy, i):
-        drawn.append(sum(len(m.y) for m in strategy._models))
-        return candidates(strategy, i)
-
-    monkeypatch.setattr(bayesian.BayesianStrategy, "_candidates", spy)
-    opt = BayesianOptimizer(MIXED_SPACE, n_iter=40, random_state=0)
-    while len(opt.history) < 40:
-        asked = opt.ask(4)
-        assert len({tuple(p.values()) for p in asked}) == 4
-        opt.tell(asked, [mixed_score(p) for p in asked])
-    below = [n for n in drawn if n < bayesian.SCALE_FROM]
-    above = [n for n in drawn if n >= bayesian.SCALE_FROM]
-    # Below the threshold each member draws its own; above, one draw per batch.
-    assert below and len(below) == 4 * len(set(below)) and above == sorted(set(above))
-    assert len(above) == len(range(12, 40, 4))
-
-
-def test_ucb_pe_batches_at_scale_share_candidates_and_stay_distinct(small_thresholds, monkeypatch):
+@pytest.mark.parametrize("batch_rule", ["believer", "ucb_pe"])
+def test_batch_members_share_candidates_at_scale(batch_rule, small_thresholds, monkeypatch):
     drawn, explored = [], []
     candidates = bayesian.BayesianStrategy._candidates
     explore = bayesian.BayesianStrategy._explore_relevant
 
     def spy_candidates(strategy, i):
-        drawn.append(len(strategy._models[i].y))
+        drawn.append(sum(len(m.y) for m in strategy._models))
         return candidates(strategy, i)
 
     def spy_explore(strategy, i, gp, pending):
@@ -305,16 +285,22 @@ def test_ucb_pe_batches_at_scale_share_candidates_and_stay_distinct(small_thresh
     monkeypatch.setattr(bayesian.BayesianStrategy, "_explore_relevant", spy_explore)
     opt = BayesianOptimizer(MIXED_SPACE, n_iter=40, random_state=0)
     opt._strategy = bayesian.BayesianStrategy(
-        opt.space, 40, np.random.RandomState(0), batch_rule="ucb_pe"
+        opt.space, 40, np.random.RandomState(0), batch_rule=batch_rule
     )
     while len(opt.history) < 40:
         asked = opt.ask(4)
         assert len({tuple(p.values()) for p in asked}) == 4
         opt.tell(asked, [mixed_score(p) for p in asked])
+    below = [n for n in drawn if n < bayesian.SCALE_FROM]
     above = [n for n in drawn if n >= bayesian.SCALE_FROM]
-    assert above == sorted(set(above))  # one draw of candidates per batch
+    # Below the threshold each member draws its own; above, one draw per batch.
+    assert below and len(below) == 4 * len(set(below)) and above == sorted(set(above))
+    assert len(above) == len(range(12, 40, 4))
+    # GP-UCB-PE chooses the 3 members after each batch's first, never falling
+    # back to the believer at scale; the believer never explores.
     assert all(found for n, found in explored if n >= bayesian.SCALE_FROM)
-    assert sum(n >= bayesian.SCALE_FROM for n, _ in explored) == 3 * len(above)
+    at_scale = sum(n >= bayesian.SCALE_FROM for n, _ in explored)
+    assert at_scale == (3 * len(above) if batch_rule == "ucb_pe" else 0)
 
 
 def test_scale_features_steer_away_from_failures(small_thresholds):

@@ -17,7 +17,7 @@ from .kernel import (
     matern52_grad_params,
 )
 from .model import GaussianProcess, GPParams, negative_log_posterior
-from .optimize import EXCLUDE_TOL, maximize_acquisition
+from .optimize import EXCLUDE_TOL, first_allowed, maximize_acquisition
 from .transform import (
     SCORE_TRANSFORMS,
     fill_failed,
@@ -45,6 +45,7 @@ __all__ = [
     "WARP_UPPER",
     "expected_improvement",
     "fill_failed",
+    "first_allowed",
     "kumaraswamy_cdf",
     "kumaraswamy_grad_input",
     "kumaraswamy_grad_params",

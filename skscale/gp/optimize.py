@@ -155,8 +155,10 @@ def _discrete_search(acquisition, X, discrete, exclude, tol=EXCLUDE_TOL):
     return X
 
 
-def _first_allowed(points, exclude, tol=EXCLUDE_TOL):
-    """Index of the first row of ``points`` not within tolerance of ``exclude``."""
+def first_allowed(points, exclude, tol=EXCLUDE_TOL):
+    """Index of the first row of ``points`` not within ``tol`` (max-abs) of a
+    row of ``exclude``, or None. Checked a block of rows at a time, so that a
+    long ranking whose first rows qualify costs one block."""
     if exclude is None or exclude.size == 0:
         return 0 if len(points) else None
     for lo in range(0, len(points), _CHUNK):
@@ -261,7 +263,7 @@ def maximize_acquisition(
             repolish_all,
             exclude_tol,
         )
-    i = _first_allowed(pool, ex, exclude_tol)
+    i = first_allowed(pool, ex, exclude_tol)
     if i is None:
         return None
     return pool[i].copy(), float(pool_values[i])

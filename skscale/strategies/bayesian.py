@@ -23,6 +23,7 @@ from ..gp import (
     SCORE_TRANSFORMS,
     GaussianProcess,
     LogExpectedImprovement,
+    first_allowed,
     kernel_by_name,
     kumaraswamy_cdf,
     maximize_acquisition,
@@ -631,7 +632,8 @@ class BayesianStrategy(Strategy):
         mean, var = pool.posterior(gp) if at_scale else gp.predict(U)
         width = UCB_PE_WIDTH * np.sqrt(var)
         by_lower = np.argsort(width - mean, kind="stable")
-        p = self._first_fresh(i, U[by_lower])
+        known = self._known_points(i)
+        p = first_allowed(U[by_lower], known)
         if p is None:
             return None
         best = by_lower[p]
@@ -643,22 +645,10 @@ class BayesianStrategy(Strategy):
         else:
             var = gp.condition_on(pending).predict(U[relevant])[1]
         by_var = np.argsort(-var, kind="stable")
-        p = self._first_fresh(i, U[relevant[by_var]])
+        p = first_allowed(U[relevant[by_var]], known)
         if p is None:
             return None
         return U[relevant[by_var[p]]], float(np.log(var[by_var[p]]))
-
-    def _first_fresh(self, i, U):
-        """Index of the first row of ``U`` that coincides with no known or
-        pending point of sub-space ``i``, or None. Checked a chunk at a time:
-        at scale, checking every candidate against every result would cost
-        more than the rest of the proposal."""
-        known = self._known_points(i)
-        for start in range(0, len(U), 64):
-            fresh = np.flatnonzero(~_already_known(known, U[start : start + 64]))
-            if fresh.size:
-                return start + int(fresh[0])
-        return None
 
     def _best_lower_bound(self, i, gp):
         """The best lower confidence bound (``UCB_PE_WIDTH``) at sub-space
