@@ -11,6 +11,7 @@ grid of ``GRID_STEP`` seconds, where every replication has a result.
 import datetime
 
 import numpy as np
+from scipy.stats import mannwhitneyu
 
 from .metrics import evals_to_match
 from .report import _fmt, _table, machine, versions
@@ -96,13 +97,17 @@ def config_row(random_runs, bayes_runs):
     return row
 
 
-def tables(runs, configs):
-    """``{task: {(B, W): config_row}}`` for every task and config with runs of both."""
+def tables(runs, configs, rule=""):
+    """``{task: {(B, W): config_row}}`` for every task and config with runs of both.
+
+    ``rule`` is the Bayesian methods' suffix: "" for the default batch rule,
+    ``"-believer"`` for the kriging believer.
+    """
     out = {}
     for task, by_method in runs.items():
         for batch, workers in configs:
             random_runs = list(by_method.get(f"random-w{workers}", {}).values())
-            bayes_runs = list(by_method.get(f"bayesian-b{batch}-w{workers}", {}).values())
+            bayes_runs = list(by_method.get(f"bayesian-b{batch}-w{workers}{rule}", {}).values())
             if random_runs and bayes_runs:
                 out.setdefault(task, {})[batch, workers] = config_row(random_runs, bayes_runs)
     return out
@@ -122,7 +127,8 @@ def _spread(per_run):
 
 
 def figure(runs, table, tasks, configs, path):
-    """Mean regret against wall time: rows = (B, W), columns = tasks."""
+    """Mean regret against wall time: rows = (B, W), columns = tasks; the
+    believer's curve dashed beside the default batch rule's."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -138,18 +144,25 @@ def figure(runs, table, tasks, configs, path):
                 ax.set_visible(False)
                 continue
             optimum = tasks[task].optimum
-            bayes = list(runs[task][f"bayesian-b{batch}-w{workers}"].values())
             grid = row["wall"]["grid"]
-            curves = np.array([best_at(r, grid) for r in bayes])
-            complete = ~np.isnan(curves).any(axis=0)
-            regret = np.maximum(optimum - curves[:, complete], 1e-6)
-            mean = regret.mean(axis=0)
-            sem = regret.std(axis=0) / np.sqrt(len(regret))
-            t = grid[complete]
             colour = COLOURS.get((batch, workers), "tab:blue")
-            ax.plot(t, mean, color=colour, lw=1.6, label=f"bayesian B={batch}")
-            ax.fill_between(t, np.maximum(mean - sem, 1e-6), mean + sem, color=colour,
-                            alpha=0.2, lw=0)
+            for rule, style in (("-believer", "--"), ("", "-")):
+                bayes = list(runs[task].get(f"bayesian-b{batch}-w{workers}{rule}", {}).values())
+                if not bayes:
+                    continue
+                curves = np.array([best_at(r, grid) for r in bayes])
+                complete = ~np.isnan(curves).any(axis=0)
+                regret = np.maximum(optimum - curves[:, complete], 1e-6)
+                mean = regret.mean(axis=0)
+                t = grid[complete]
+                if rule:
+                    ax.plot(t, mean, color=colour, lw=1, ls=style, alpha=0.7,
+                            label="kriging believer")
+                    continue
+                sem = regret.std(axis=0) / np.sqrt(len(regret))
+                ax.plot(t, mean, color=colour, lw=1.6, label=f"bayesian B={batch}")
+                ax.fill_between(t, np.maximum(mean - sem, 1e-6), mean + sem, color=colour,
+                                alpha=0.2, lw=0)
             target = max(optimum - row["target"], 1e-6)
             ax.axhline(target, color="k", ls=":", lw=1, label="random's mean best at 64")
             ax.errorbar([row["wall"]["random_s"]], [target], xerr=[row["wall"]["random_std"]],
@@ -206,8 +219,9 @@ def write(out, runs, tasks, configs, cost, budget):
         f"for W cluster workers. `random-wW`: `ScaledSearchCV(strategy='random', "
         f"n_iter={budget}, n_jobs=W)`, one round of {budget} candidates. `bayesian-bB-wW`: "
         f"`strategy='bayesian', batch_size=B`, {budget} candidates in rounds of B, the "
-        "members after each round's first by the kriging believer (the batch rule when "
-        "these runs were made; GP-UCB-PE since). "
+        "members after each round's first by the default batch rule, GP-UCB-PE; "
+        "`bayesian-bB-wW-believer`: the same with the kriging believer, the rule GP-UCB-PE "
+        "replaced (last section). "
         "Replications (seeds 0..R-1): "
         + ", ".join(map(str, replications)) + ". Target: random search's mean best after "
         f"{budget} evaluations. 'reaches at' is the first time (step {GRID_STEP} s) at which "
@@ -293,12 +307,54 @@ def write(out, runs, tasks, configs, cost, budget):
             f"mean best-so-far of the Bayesian search reaches the target after {evals} "
             f"evaluations on {', '.join(focus)}."
         )
+    lines += _rule_comparison(runs, tasks, table, tables(runs, configs, "-believer"), budget)
     lines += ["", "![mean best regret against wall time](cluster.png)", ""]
     out.mkdir(parents=True, exist_ok=True)
     figure(runs, table, tasks, configs, out / "cluster.png")
     path = out / "cluster.md"
     path.write_text("\n".join(lines))
     return path
+
+
+def _rule_comparison(runs, tasks, table, believer, budget):
+    """Lines of the section comparing the default batch rule with the believer."""
+    rows = []
+    for task, by_config in table.items():
+        for (batch, workers), row in by_config.items():
+            other = believer.get(task, {}).get((batch, workers))
+            if other is None:
+                continue
+            # Regrets (lower is better): the optimum minus each run's final best.
+            finals = [[tasks[task].optimum - final_best(r)
+                       for r in runs[task][f"bayesian-b{batch}-w{workers}{rule}"].values()]
+                      for rule in ("", "-believer")]
+            p = mannwhitneyu(*finals).pvalue
+            evals = ["–" if r["evals"] is None else str(r["evals"]) for r in (row, other)]
+            rows.append([
+                task, f"{batch}, {workers}",
+                f"{_fmt(row['wall']['ratio'], '.2f')} / {_fmt(other['wall']['ratio'], '.2f')}",
+                f"{_fmt(row['idle']['ratio'], '.2f')} / {_fmt(other['idle']['ratio'], '.2f')}",
+                " / ".join(evals),
+                f"{_fmt(np.mean(finals[0]), '.3g')} / {_fmt(np.mean(finals[1]), '.3g')}",
+                _fmt(p, ".2g"),
+                f"{_fmt(row['proposal_cpu'], '.2f')} / {_fmt(other['proposal_cpu'], '.2f')}",
+            ])
+    if not rows:
+        return []
+    return [
+        "",
+        "## Batch rules: GP-UCB-PE against the kriging believer",
+        "",
+        "Each cell: the default rule (GP-UCB-PE) / the believer, on the same seeds. Ratio: "
+        "wall time to reach random search's mean best at "
+        f"{budget}, over random search's time (as above). Final: mean regret of the best "
+        f"after {budget} evaluations (lower is better), p: two-sided Mann-Whitney U on the "
+        "replications' final regrets. Proposal: mean main-thread CPU seconds per "
+        "model-based round.",
+        "",
+        _table(["task", "B, W", "ratio (wall)", "ratio (idle)", "evaluations to reach",
+                f"final regret at {budget}", "p", "proposal CPU s per round"], rows),
+    ]
 
 
 def optimum_regret(task, row):

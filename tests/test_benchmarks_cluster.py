@@ -59,7 +59,7 @@ def test_report_reads_time_to_reach_on_the_mean_curve():
 def test_tiny_benchmark_stores_runs_and_writes_the_report(tmp_path):
     tasks = cluster_tasks(0.0)
     runs = {"branin-2d": {}}
-    for method in ("random-w4", "bayesian-b2-w4"):
+    for method in ("random-w4", "bayesian-b2-w4", "bayesian-b2-w4-believer"):
         for seed in (0, 1):
             storage.append_run(
                 tmp_path / "runs",
@@ -76,4 +76,10 @@ def test_tiny_benchmark_stores_runs_and_writes_the_report(tmp_path):
     path = cluster_report.write(tmp_path, runs, tasks, TINY, 0.0, 8)
     text = path.read_text()
     assert "| branin-2d | 2, 4 | 2 / 2 |" in text
+    assert "## Batch rules: GP-UCB-PE against the kriging believer" in text
+    # The same seeds, two batch rules: the batches after the initial design differ.
+    pe, believer = (
+        runs["branin-2d"][m][0]["scores"] for m in ("bayesian-b2-w4", "bayesian-b2-w4-believer")
+    )
+    assert pe[:5] == believer[:5] and pe != believer
     assert (tmp_path / "cluster.png").stat().st_size > 0
