@@ -41,13 +41,17 @@ def test_power_transform_is_standardised_and_scale_free():
     z = power_transform(y)
     assert abs(z.mean()) < 1e-9 and abs(z.std() - 1) < 1e-9
     np.testing.assert_allclose(power_transform(1e4 * y + 5), z, atol=1e-6)
+    # Tiny scales too: scores of order 1e-15 vary, they are not constant.
+    np.testing.assert_allclose(power_transform(1e-15 * y), z, atol=1e-6)
     # Less skewed than the standardised scores.
     s = (y - y.mean()) / y.std()
     assert abs(np.mean(z**3)) < abs(np.mean(s**3))
 
 
 @pytest.mark.parametrize("method", ["rank", "power"])
-@pytest.mark.parametrize("y", [[0.7] * 5, [0.7], [np.nan, np.nan], [0.7, np.nan, 0.7]])
+@pytest.mark.parametrize(
+    "y", [[0.7] * 5, [0.7], [np.nan, np.nan], [0.7, np.nan, 0.7], [0.0] * 3, [1e-13] * 4]
+)
 def test_constant_or_failed_scores_give_zeros(method, y):
     np.testing.assert_array_equal(transform_scores(y, method), np.zeros(len(y)))
 

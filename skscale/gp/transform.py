@@ -79,7 +79,8 @@ def power_transform(y):
     """
     y = np.asarray(y, dtype=np.float64).reshape(-1)
     std = y.std() if y.size else 0.0
-    if y.size < 2 or not std > 1e-12 * max(1.0, abs(y.mean())):
+    # Constant up to rounding, relative to the scores' magnitude (not 1: tiny scales vary).
+    if y.size < 2 or not std > 1e-12 * np.abs(y).max():
         return np.zeros_like(y)
     z = yeojohnson((y - y.mean()) / std)[0]
     z_std = z.std()
