@@ -289,7 +289,13 @@ METHODS = {
         "improvement over the best target even when the better scores tie)",
         _bayesian_missing,
     ),
-    # A switch measured (summary, user guide) but not the default.
+    # Switches measured (summary, user guide) but not the default.
+    "skscale-bayesian-warp-from-2": Method(
+        _partial("bayesian", engine=dict(warp_from=2)),
+        "skscale bayesian learning the warping only once the model has twice the initial "
+        "design's observations (before: no warping)",
+        _bayesian_missing, in_full=False,
+    ),
     "skscale-bayesian-matern32": Method(
         _partial("bayesian", engine=dict(kernel="matern32")),
         "skscale bayesian with the Matern 3/2 kernel instead of 5/2",

@@ -134,6 +134,35 @@ def test_batch_rule_is_validated():
         )
 
 
+@pytest.mark.parametrize("warp_from", [-1, True, "2"])
+def test_warp_from_is_validated(warp_from):
+    from skscale.space import SearchSpace
+    from skscale.strategies.bayesian import BayesianStrategy
+
+    with pytest.raises(ValueError, match="warp_from must be a number >= 0"):
+        BayesianStrategy(
+            SearchSpace({"x": Continuous(0.0, 1.0)}),
+            10,
+            np.random.RandomState(0),
+            warp_from=warp_from,
+        )
+
+
+@pytest.mark.parametrize("warp_from", [0, 2])
+def test_warping_is_learned_once_the_model_has_warp_from_designs(warp_from):
+    opt = _optimizer({"x": Continuous(1e-3, 1.0), "n": Integer(1, 6)}, warp_from=warp_from)
+    strategy = opt._strategy
+    design = strategy._n_initial
+    n_params = []  # hyperparameters of the model after each batch of 2
+    for _ in range(design):
+        _batches(opt, 1, size=2)
+        n_params.append((len(opt.history), strategy._fit(0).hyperparameter_vector_.size))
+    # Two columns: two length scales, signal, noise, mean, then a and b per column.
+    for n, size in n_params:
+        assert size == (9 if n >= warp_from * design else 5)
+    assert any(size == 5 for _, size in n_params) == (warp_from > 0)
+
+
 def test_batched_search_runs_rounds_of_batch_size(capsys):
     search = objective_search(batch_size=4, n_iter=12, verbose=1)
     search.fit(X_DUMMY, Y_DUMMY)
