@@ -98,6 +98,8 @@ class TimedSearchCV(ScaledSearchCV):
     ``proposed``).
     """
 
+    batch_rule = None  # set on an instance: the Bayesian strategy's batch rule, if not its default
+
     def fit(self, X, y=None, **params):
         self.rounds_ = []
         self._t0, self._cpu0 = time.perf_counter(), time.thread_time()
@@ -105,8 +107,6 @@ class TimedSearchCV(ScaledSearchCV):
             return super().fit(X, y, **params)
         finally:
             del self._t0, self._cpu0
-
-    batch_rule = None  # set on an instance: the Bayesian strategy's batch rule, if not its default
 
     def _strategy_options(self):
         options = super()._strategy_options()
