@@ -274,6 +274,10 @@ METHODS = {
     "bayesian-hyperband-3levels": (
         _ei_full(lambda t, s: _multi_fidelity(t, s, "bayesian", "hyperband", n_levels=3)),
         "as bayesian-hyperband, over three levels (the lowest max_resource / 9)" + EI_FULL),
+    "bayesian-hyperband-3levels-exploit": (
+        lambda t, s: _multi_fidelity(t, s, "bayesian", "hyperband", n_levels=3),
+        "as bayesian-hyperband (its full-resource brackets exploiting the model), over three "
+        "levels (the lowest max_resource / 9)"),
     "bayesian-sh-3levels": (
         lambda t, s: _multi_fidelity(t, s, "bayesian", "successive_halving", n_levels=3),
         "as bayesian-sh, over three levels (the lowest max_resource / 9)"),
