@@ -296,6 +296,12 @@ METHODS = {
         "design's observations (before: no warping)",
         _bayesian_missing, in_full=False,
     ),
+    "skscale-bayesian-shared-categorical": Method(
+        _partial("bayesian", engine=dict(categorical_lengthscale="shared")),
+        "skscale bayesian with one length scale per categorical parameter, shared by its "
+        "one-hot columns, instead of one per column",
+        _bayesian_missing, in_full=False,
+    ),
     "skscale-bayesian-matern32": Method(
         _partial("bayesian", engine=dict(kernel="matern32")),
         "skscale bayesian with the Matern 3/2 kernel instead of 5/2",

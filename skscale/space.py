@@ -125,6 +125,9 @@ class Subspace:
         Width of the encoded unit cube.
     warp_mask : ndarray of bool, shape (n_columns,)
         True on numeric columns (the ones a model may warp).
+    column_parameter : ndarray of int, shape (n_columns,)
+        Index in ``modelled`` of the parameter each column encodes (the
+        one-hot columns of a categorical share it).
     """
 
     def __init__(self, dims, samplers=None):
@@ -141,6 +144,10 @@ class Subspace:
             self._columns[name] = slice(start, start + width)
             start += width
         self.n_columns = start
+        self.column_parameter = np.repeat(
+            np.arange(len(self.modelled)),
+            [self._columns[n].stop - self._columns[n].start for n in self.modelled],
+        )
         self.warp_mask = np.zeros(self.n_columns, dtype=bool)
         for name in self.modelled:
             if isinstance(self.dims[name], (_NumericRange, Ordinal)):

@@ -163,6 +163,22 @@ def test_warping_is_learned_once_the_model_has_warp_from_designs(warp_from):
     assert any(size == 5 for _, size in n_params) == (warp_from > 0)
 
 
+@pytest.mark.parametrize("rule, n_lengthscales", [("per_column", 4), ("shared", 2)])
+def test_categorical_lengthscale_ties_a_categoricals_columns(rule, n_lengthscales):
+    space = {"x": Continuous(1e-3, 1.0), "n": Categorical(["a", "b", "c"])}
+    opt = _optimizer(space, categorical_lengthscale=rule)
+    for _ in range(3):
+        batch = opt.ask(2)
+        opt.tell(batch, [-abs(np.log10(p["x"]) + 1) - (p["n"] == "c") for p in batch])
+    gp = opt._strategy._fit(0)
+    # The three one-hot columns of n (names sorted: n first), own or one shared length
+    # scale, then x (warped: a and b).
+    assert gp.hyperparameter_vector_.size == n_lengthscales + 3 + 2
+    assert (len(set(gp.params_.lengthscales[:3])) == 1) == (rule == "shared")
+    with pytest.raises(ValueError, match="categorical_lengthscale must be one of"):
+        _optimizer(space, categorical_lengthscale="hamming")
+
+
 def test_batched_search_runs_rounds_of_batch_size(capsys):
     search = objective_search(batch_size=4, n_iter=12, verbose=1)
     search.fit(X_DUMMY, Y_DUMMY)

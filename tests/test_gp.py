@@ -125,6 +125,34 @@ def test_negative_log_posterior_gradient(mask):
         np.testing.assert_allclose(grad, fd, rtol=1e-4, atol=1e-5)
 
 
+def test_shared_lengthscales_gradient_and_layout():
+    # A numeric column, then a categorical's three one-hot columns sharing one length scale.
+    mask, groups = np.array([True, False, False, False]), np.array([0, 1, 1, 1])
+    rng = np.random.default_rng(5)
+    X = np.column_stack([rng.random(15), np.eye(3)[rng.integers(0, 3, 15)]])
+    y = np.sin(4 * X[:, 0]) + X[:, 1:] @ [0.0, 1.0, -1.0]
+    y = (y - y.mean()) / y.std()
+    layout = _Layout(mask, groups=groups)
+    assert layout.p == 2 + 3 + 2  # two length scales, signal, noise, mean, one warping
+    for _ in range(3):
+        theta = layout.sample(rng)
+        value, grad = negative_log_posterior(theta, X, y, mask, groups=groups)
+        fd = _central_diff(
+            lambda t: negative_log_posterior(t, X, y, mask, groups=groups)[0], theta
+        )
+        np.testing.assert_allclose(grad, fd, rtol=1e-4, atol=1e-5)
+        # The likelihood is that of one length scale per column, the shared one repeated
+        # (the values differ by the priors of the repeated entries only).
+        per_column = np.concatenate([theta[:2][groups], theta[2:]])
+        dev = (theta[1] - layout.prior_mean[1]) / layout.prior_scale[1]  # two more of these
+        assert value == pytest.approx(negative_log_posterior(per_column, X, y, mask)[0] - dev**2)
+    gp = GaussianProcess(mask, random_state=0, lengthscale_groups=groups).fit(X, y)
+    ls = gp.params_.lengthscales
+    assert gp.hyperparameter_vector_.size == 7 and ls[1] == ls[2] == ls[3]
+    with pytest.raises(ValueError, match="groups must number"):
+        GaussianProcess(mask, lengthscale_groups=[0, 2, 2, 2])
+
+
 def test_matern32_values_and_likelihood_gradient():
     from skscale.gp.kernel import matern32_from_r2
 

@@ -21,11 +21,15 @@ y : (n,) float64
     Observed targets (finite).
 warp_mask : (d,) bool
     Which input columns are warped (numeric ones).
+groups : (d,) int
+    Which length scale each input column uses, ``0 .. g - 1`` (default: one
+    per column, ``g = d``); the one-hot columns of a categorical parameter
+    can share one.
 p : int
-    Length of the hyperparameter vector, ``d + 3 + 2 * n_warped``.
+    Length of the hyperparameter vector, ``g + 3 + 2 * n_warped``.
 theta : (p,) float64
     Hyperparameter vector, laid out as
-    ``[log lengthscales (d), log signal_var, log noise_var, mean,
+    ``[log lengthscales (g), log signal_var, log noise_var, mean,
     log warp_a (n_warped), log warp_b (n_warped)]``,
     all in standardised target units.
 Xq : (m, d) float64 in [0, 1]
@@ -143,18 +147,24 @@ class GPParams:
 class _Layout:
     """Where each hyperparameter lives in ``theta``, with bounds and priors."""
 
-    def __init__(self, warp_mask, kernel="matern52"):
+    def __init__(self, warp_mask, kernel="matern52", groups=None):
         self.kernel_from_r2 = kernel_by_name(kernel)
         self.warp_mask = np.asarray(warp_mask, dtype=bool).reshape(-1)
         self.d = d = self.warp_mask.size
+        self.groups = np.arange(d) if groups is None else np.asarray(groups).reshape(-1)
+        self.g = g = int(self.groups.max()) + 1 if d else 0
+        if self.groups.shape != (d,) or (
+            d and not np.array_equal(np.unique(self.groups), np.arange(g))
+        ):
+            raise ValueError(f"groups must number the {d} columns' length scales 0 .. g - 1")
         self.warp_idx = np.flatnonzero(self.warp_mask)
         nw = self.warp_idx.size
-        self.p = d + 3 + 2 * nw
+        self.p = g + 3 + 2 * nw
         log_l = np.log(LENGTHSCALE_BOUNDS)
         centre_l = np.clip(np.log(0.5 * np.sqrt(max(d, 1))), *log_l)
         log_w = np.log([WARP_LOWER, WARP_UPPER])
         rows = (
-            [(log_l, centre_l, LENGTHSCALE_PRIOR_SCALE)] * d
+            [(log_l, centre_l, LENGTHSCALE_PRIOR_SCALE)] * g
             + [(np.log(SIGNAL_VAR_BOUNDS), 0.0, SIGNAL_VAR_PRIOR_SCALE)]
             + [(np.log(NOISE_VAR_BOUNDS), np.log(NOISE_VAR_PRIOR_CENTER), NOISE_VAR_PRIOR_SCALE)]
             + [(MEAN_BOUNDS, 0.0, MEAN_PRIOR_SCALE)]
@@ -176,16 +186,16 @@ class _Layout:
         return self.clip(self.prior_mean + self.prior_scale * z)
 
     def unpack(self, theta):
-        d, nw = self.d, self.warp_idx.size
+        d, g, nw = self.d, self.g, self.warp_idx.size
         a = np.ones(d)
         b = np.ones(d)
-        a[self.warp_idx] = np.exp(theta[d + 3 : d + 3 + nw])
-        b[self.warp_idx] = np.exp(theta[d + 3 + nw :])
+        a[self.warp_idx] = np.exp(theta[g + 3 : g + 3 + nw])
+        b[self.warp_idx] = np.exp(theta[g + 3 + nw :])
         return GPParams(
-            lengthscales=np.exp(theta[:d]),
-            signal_var=float(np.exp(theta[d])),
-            noise_var=float(np.exp(theta[d + 1])),
-            mean=float(theta[d + 2]),
+            lengthscales=np.exp(theta[:g])[self.groups],
+            signal_var=float(np.exp(theta[g])),
+            noise_var=float(np.exp(theta[g + 1])),
+            mean=float(theta[g + 2]),
             warp_a=a,
             warp_b=b,
         )
@@ -222,10 +232,10 @@ def _warp_inputs(X, layout, a, b):
 
 def _nlp(theta, X, y, layout):
     """Negative log posterior and its gradient (see ``negative_log_posterior``)."""
-    d, nw, n = layout.d, layout.warp_idx.size, X.shape[0]
-    ls = np.exp(theta[:d])
-    s2, noise, m = np.exp(theta[d]), np.exp(theta[d + 1]), theta[d + 2]
-    a, b = np.exp(theta[d + 3 : d + 3 + nw]), np.exp(theta[d + 3 + nw :])
+    g, nw, n = layout.g, layout.warp_idx.size, X.shape[0]
+    ls = np.exp(theta[:g])[layout.groups]
+    s2, noise, m = np.exp(theta[g]), np.exp(theta[g + 1]), theta[g + 2]
+    a, b = np.exp(theta[g + 3 : g + 3 + nw]), np.exp(theta[g + 3 + nw :])
     Z, dwa, dwb = _warp_inputs(X, layout, a, b)
     Kf, G = layout.kernel_from_r2(scaled_sq_dist(Z, Z, ls, same=True), s2)
     K = Kf.copy()
@@ -248,16 +258,17 @@ def _nlp(theta, X, y, layout):
     A = Z / ls
     MA = M @ A
     grad = np.empty(layout.p)
-    grad[:d] = -2.0 * (rs @ (A * A) - (A * MA).sum(0))
-    grad[d] = 0.5 * np.sum(W * Kf)
-    grad[d + 1] = 0.5 * noise * np.trace(W)
-    grad[d + 2] = alpha.sum()
+    by_column = -2.0 * (rs @ (A * A) - (A * MA).sum(0))
+    grad[:g] = np.bincount(layout.groups, weights=by_column, minlength=g)
+    grad[g] = 0.5 * np.sum(W * Kf)
+    grad[g + 1] = 0.5 * noise * np.trace(W)
+    grad[g + 2] = alpha.sum()
     if nw:
         # chain rule through the warped inputs: dL/dZ, then dZ/dlog(a), dZ/dlog(b)
         dL_dZ = (2.0 / ls) * (rs[:, None] * A - MA)
         dL_dw = dL_dZ[:, layout.warp_idx]
-        grad[d + 3 : d + 3 + nw] = a * (dL_dw * dwa).sum(0)
-        grad[d + 3 + nw :] = b * (dL_dw * dwb).sum(0)
+        grad[g + 3 : g + 3 + nw] = a * (dL_dw * dwa).sum(0)
+        grad[g + 3 + nw :] = b * (dL_dw * dwb).sum(0)
 
     dev = (theta - layout.prior_mean) / layout.prior_scale
     log_prior = -0.5 * dev @ dev
@@ -265,7 +276,7 @@ def _nlp(theta, X, y, layout):
     return -(lml + log_prior), -grad
 
 
-def negative_log_posterior(theta, X, y, warp_mask, kernel="matern52"):
+def negative_log_posterior(theta, X, y, warp_mask, kernel="matern52", groups=None):
     """Negative log marginal likelihood minus log prior, with gradient.
 
     Parameters
@@ -280,6 +291,8 @@ def negative_log_posterior(theta, X, y, warp_mask, kernel="matern52"):
     warp_mask : ndarray, shape (d,)
         Which input columns are warped.
     kernel : {"matern52", "matern32"}, default "matern52"
+    groups : ndarray of int, shape (d,), optional
+        The length scale of each column (default: one per column).
 
     Returns
     -------
@@ -297,7 +310,7 @@ def negative_log_posterior(theta, X, y, warp_mask, kernel="matern52"):
     y = np.asarray(y, dtype=np.float64)
     theta = np.asarray(theta, dtype=np.float64)
     with np.errstate(over="ignore", under="ignore"):
-        return _nlp(theta, X, y, _Layout(warp_mask, kernel))
+        return _nlp(theta, X, y, _Layout(warp_mask, kernel, groups))
 
 
 def _rng(random_state):
@@ -329,6 +342,10 @@ class GaussianProcess:
         L-BFGS-B iteration cap per start.
     kernel : {"matern52", "matern32"}, default "matern52"
         Matern 5/2 (twice differentiable functions) or the rougher 3/2.
+    lengthscale_groups : array_like of int, shape (d,), optional
+        Which length scale each column uses, numbered ``0 .. g - 1``
+        (default: one per column). Columns of a group share one, as the
+        one-hot columns of a categorical parameter can.
 
     Attributes
     ----------
@@ -343,14 +360,21 @@ class GaussianProcess:
     """
 
     def __init__(
-        self, warp_mask, random_state=None, n_restarts=2, max_iter=200, kernel="matern52"
+        self,
+        warp_mask,
+        random_state=None,
+        n_restarts=2,
+        max_iter=200,
+        kernel="matern52",
+        lengthscale_groups=None,
     ):
         self.warp_mask = np.asarray(warp_mask, dtype=bool).reshape(-1)
         self.random_state = random_state
         self.n_restarts = n_restarts
         self.max_iter = max_iter
         self.kernel = kernel
-        self._layout = _Layout(self.warp_mask, kernel)
+        self.lengthscale_groups = lengthscale_groups
+        self._layout = _Layout(self.warp_mask, kernel, lengthscale_groups)
 
     # fitting ---------------------------------------------------------
 

@@ -49,6 +49,7 @@ STALL_AFTER = 2
 STALL_SPACING = 1e-3
 # Batch rules: how a batch's members after the first are chosen.
 BATCH_RULES = ("believer", "ucb_pe")
+CATEGORICAL_LENGTHSCALES = ("per_column", "shared")
 # Width of GP-UCB-PE's confidence bounds, in posterior standard deviations.
 UCB_PE_WIDTH = 0.5
 
@@ -212,6 +213,12 @@ class BayesianStrategy(Strategy):
     warping : bool, default True
         Whether the models learn a warping of each numeric column (off: the
         scaled ranges as they are; an ablation switch).
+    categorical_lengthscale : {"per_column", "shared"}, default "per_column"
+        The models' length scales for a categorical parameter's one-hot
+        columns: one per column (each pair of choices its own distance), or
+        one shared by all (every two choices equally far apart; a
+        categorical then costs one hyperparameter, as in optuna's
+        ``GPSampler``). A benchmark switch, measured in the user guide.
     warp_from : float, default 0
         The models learn the warping once their sub-space has this many
         initial designs' worth of observations (``warp_from *
@@ -303,6 +310,7 @@ class BayesianStrategy(Strategy):
         threshold="observed",
         discrete_search=True,
         warping=True,
+        categorical_lengthscale="per_column",
         warp_from=0,
         escape_stalls=True,
         kernel="matern52",
@@ -329,6 +337,12 @@ class BayesianStrategy(Strategy):
         ):
             raise ValueError(f"warp_from must be a number >= 0, got {warp_from!r}.")
         self.warp_from = warp_from
+        if categorical_lengthscale not in CATEGORICAL_LENGTHSCALES:
+            raise ValueError(
+                f"categorical_lengthscale must be one of {CATEGORICAL_LENGTHSCALES}, "
+                f"got {categorical_lengthscale!r}."
+            )
+        self.categorical_lengthscale = categorical_lengthscale
         self.escape_stalls = escape_stalls
         kernel_by_name(kernel)  # checked here, not at the first fit
         self.kernel = kernel
@@ -578,7 +592,12 @@ class BayesianStrategy(Strategy):
         warp_mask = model.subspace.warp_mask & (
             self.warping and n >= self.warp_from * self._n_initial
         )
-        gp = GaussianProcess(warp_mask, random_state=self._seed(), kernel=self.kernel)
+        groups = (
+            model.subspace.column_parameter if self.categorical_lengthscale == "shared" else None
+        )
+        gp = GaussianProcess(
+            warp_mask, random_state=self._seed(), kernel=self.kernel, lengthscale_groups=groups
+        )
         subset = {"fit_rows": self._fit_rows(y)} if n >= SUBSET_FROM else {}
         model.gp = gp.fit(model.X, y, warm_start=model.theta, **subset)
         model.theta = model.gp.hyperparameter_vector_
