@@ -151,7 +151,7 @@ class _Layout:
         self.kernel_from_r2 = kernel_by_name(kernel)
         self.warp_mask = np.asarray(warp_mask, dtype=bool).reshape(-1)
         self.d = d = self.warp_mask.size
-        self.groups = np.arange(d) if groups is None else np.asarray(groups).reshape(-1)
+        self.groups = np.arange(d) if groups is None else np.asarray(groups, np.intp).reshape(-1)
         self.g = g = int(self.groups.max()) + 1 if d else 0
         if self.groups.shape != (d,) or (
             d and not np.array_equal(np.unique(self.groups), np.arange(g))

@@ -49,6 +49,7 @@ STALL_AFTER = 2
 STALL_SPACING = 1e-3
 # Batch rules: how a batch's members after the first are chosen.
 BATCH_RULES = ("believer", "ucb_pe")
+# Length scales of a categorical's one-hot columns: one each, or one shared.
 CATEGORICAL_LENGTHSCALES = ("per_column", "shared")
 # Width of GP-UCB-PE's confidence bounds, in posterior standard deviations.
 UCB_PE_WIDTH = 0.5
