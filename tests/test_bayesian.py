@@ -124,30 +124,6 @@ def test_ucb_pe_members_explore_where_the_optimum_may_be(monkeypatch):
     assert all(upper >= lower.max() - 1e-9 for upper, lower in picked)
 
 
-def test_batch_rule_is_validated():
-    from skscale.space import SearchSpace
-    from skscale.strategies.bayesian import BayesianStrategy
-
-    with pytest.raises(ValueError, match="batch_rule must be one of"):
-        BayesianStrategy(
-            SearchSpace({"x": Continuous(0.0, 1.0)}), 10, np.random.RandomState(0), batch_rule="kb"
-        )
-
-
-@pytest.mark.parametrize("warp_from", [-1, True, "2"])
-def test_warp_from_is_validated(warp_from):
-    from skscale.space import SearchSpace
-    from skscale.strategies.bayesian import BayesianStrategy
-
-    with pytest.raises(ValueError, match="warp_from must be a number >= 0"):
-        BayesianStrategy(
-            SearchSpace({"x": Continuous(0.0, 1.0)}),
-            10,
-            np.random.RandomState(0),
-            warp_from=warp_from,
-        )
-
-
 @pytest.mark.parametrize("warp_from", [0, 2])
 def test_warping_is_learned_once_the_model_has_warp_from_designs(warp_from):
     opt = _optimizer({"x": Continuous(1e-3, 1.0), "n": Integer(1, 6)}, warp_from=warp_from)
@@ -175,8 +151,31 @@ def test_categorical_lengthscale_ties_a_categoricals_columns(rule, n_lengthscale
     # scale, then x (warped: a and b).
     assert gp.hyperparameter_vector_.size == n_lengthscales + 3 + 2
     assert (len(set(gp.params_.lengthscales[:3])) == 1) == (rule == "shared")
-    with pytest.raises(ValueError, match="categorical_lengthscale must be one of"):
-        _optimizer(space, categorical_lengthscale="hamming")
+
+
+@pytest.mark.parametrize(
+    "switch, value, message",
+    [
+        ("batch_rule", "kb", "batch_rule must be one of"),
+        ("categorical_lengthscale", "hamming", "categorical_lengthscale must be one of"),
+        *[("warp_from", v, "warp_from must be a number >= 0") for v in (-1, True, "2")],
+        *[
+            ("quantised_margin", v, "quantised_margin must be >= 0")
+            for v in (-0.1, "0.1", None, True)
+        ],
+    ],
+)
+def test_engine_switches_are_validated(switch, value, message):
+    from skscale.space import SearchSpace
+    from skscale.strategies.bayesian import BayesianStrategy
+
+    with pytest.raises(ValueError, match=message):
+        BayesianStrategy(
+            SearchSpace({"x": Continuous(0.0, 1.0)}),
+            10,
+            np.random.RandomState(0),
+            **{switch: value},
+        )
 
 
 def test_batched_search_runs_rounds_of_batch_size(capsys):
@@ -465,17 +464,3 @@ def test_quantised_scores_measure_improvement_beyond_a_margin(monkeypatch):
     assert seen == [pytest.approx(best + 0.1)]
     seen, best = _incumbents_seen(monkeypatch, quantised, quantised_margin=0.0)
     assert seen == [best]
-
-
-@pytest.mark.parametrize("margin", [-0.1, "0.1", None, True])
-def test_quantised_margin_must_be_a_non_negative_number(margin):
-    from skscale.space import SearchSpace
-    from skscale.strategies.bayesian import BayesianStrategy
-
-    with pytest.raises(ValueError, match="quantised_margin must be >= 0"):
-        BayesianStrategy(
-            SearchSpace({"x": Continuous(0.0, 1.0)}),
-            10,
-            np.random.RandomState(0),
-            quantised_margin=margin,
-        )
