@@ -312,6 +312,10 @@ METHODS = {
         "as bayesian-hyperband, but the level models choose a bracket's configurations "
         "beside pending ones by GP-UCB-PE (the plain search's batch rule) instead of the "
         "kriging believer"),
+    "bayesian-hyperband-warp-from-2": (
+        lambda t, s: _bayesian_hyperband(t, s, warp_from=2),
+        "as bayesian-hyperband, but the level models learn their warping only once they "
+        "have twice the initial design's results (few results per level)"),
     "bayesian-hyperband-alternate": (
         _ei_full(lambda t, s: _alternate(t, s)),
         "as bayesian-hyperband, the cycles after the first running their brackets from "
