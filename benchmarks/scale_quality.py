@@ -26,6 +26,7 @@ import warnings  # noqa: E402
 
 from benchmarks.tasks.synthetic import PROBLEMS  # noqa: E402
 from benchmarks.timing import OVERHEAD_PROBLEM, _random_history  # noqa: E402
+from skscale.strategies.bayesian import BATCH_RULES  # noqa: E402
 
 
 def run(seed, n_random, steps, batch, batch_rule=None):
@@ -59,7 +60,7 @@ def main(argv=None):
     parser.add_argument("--steps", type=int, default=50, help="candidates asked after them")
     parser.add_argument("--batch", type=int, default=1, help="candidates per ask")
     parser.add_argument("--seeds", type=int, default=5, help="seeds 0..S-1")
-    parser.add_argument("--batch-rule", choices=["ucb_pe", "believer"],
+    parser.add_argument("--batch-rule", choices=BATCH_RULES,
                         help="the Bayesian strategy's batch_rule (default: its default)")
     args = parser.parse_args(argv)
     if args.baseline:

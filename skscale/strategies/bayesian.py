@@ -87,6 +87,15 @@ class Warping(NamedTuple):
         return np.where(u <= 0, 0.0, np.where(u >= 1, 1.0, kumaraswamy_cdf(u, self.a, self.b)))
 
 
+def _check_one_of(name, value, allowed):
+    if value not in allowed:
+        raise ValueError(f"{name} must be one of {allowed}, got {value!r}.")
+
+
+def _is_non_negative_number(value):
+    return isinstance(value, numbers.Real) and not isinstance(value, bool) and value >= 0
+
+
 def initial_design_size(n_columns, n_iter):
     """Points of the space-filling design: ``max(3, min(d + 2, n_iter // 2))``.
 
@@ -320,36 +329,23 @@ class BayesianStrategy(Strategy):
         **options,
     ):
         super().__init__(space, n_iter, random_state)
-        if batch_rule not in BATCH_RULES:
-            raise ValueError(f"batch_rule must be one of {BATCH_RULES}, got {batch_rule!r}.")
+        _check_one_of("batch_rule", batch_rule, BATCH_RULES)
         self.batch_rule = batch_rule
-        if score_transform not in SCORE_TRANSFORMS:
-            raise ValueError(
-                f"score_transform must be one of {SCORE_TRANSFORMS}, got {score_transform!r}."
-            )
-        if threshold not in THRESHOLDS:
-            raise ValueError(f"threshold must be one of {THRESHOLDS}, got {threshold!r}.")
+        _check_one_of("score_transform", score_transform, SCORE_TRANSFORMS)
+        _check_one_of("threshold", threshold, THRESHOLDS)
         self.score_transform = score_transform
         self.threshold = threshold
         self.discrete_search = discrete_search
         self.warping = warping
-        if isinstance(warp_from, bool) or not (
-            isinstance(warp_from, numbers.Real) and warp_from >= 0
-        ):
+        if not _is_non_negative_number(warp_from):
             raise ValueError(f"warp_from must be a number >= 0, got {warp_from!r}.")
         self.warp_from = warp_from
-        if categorical_lengthscale not in CATEGORICAL_LENGTHSCALES:
-            raise ValueError(
-                f"categorical_lengthscale must be one of {CATEGORICAL_LENGTHSCALES}, "
-                f"got {categorical_lengthscale!r}."
-            )
+        _check_one_of("categorical_lengthscale", categorical_lengthscale, CATEGORICAL_LENGTHSCALES)
         self.categorical_lengthscale = categorical_lengthscale
         self.escape_stalls = escape_stalls
         kernel_by_name(kernel)  # checked here, not at the first fit
         self.kernel = kernel
-        if isinstance(quantised_margin, bool) or not (
-            isinstance(quantised_margin, numbers.Real) and quantised_margin >= 0
-        ):
+        if not _is_non_negative_number(quantised_margin):
             raise ValueError(f"quantised_margin must be >= 0, got {quantised_margin!r}.")
         self.quantised_margin = float(quantised_margin)
         self._cached_targets = None  # (observations seen, targets per sub-space)

@@ -422,25 +422,26 @@ class MultiFidelityStrategy(Strategy):
                 self.levels,
                 self._n_configs,
                 self.random_state,
-                quantised_margin=self.quantised_margin,
-                batch_rule=self.batch_rule,
-                warp_from=self.warp_from,
+                **self._model_options(),
             )
             model.tell(configs, scores)
             return model
         for configs, scores in reversed(self._observed[self._lowest_trusted :]):
             if np.isfinite(scores).sum() >= max(n_min, 1):
                 model = BayesianStrategy(
-                    self.space,
-                    self._n_configs,
-                    self.random_state,
-                    quantised_margin=self.quantised_margin,
-                    batch_rule=self.batch_rule,
-                    warp_from=self.warp_from,
+                    self.space, self._n_configs, self.random_state, **self._model_options()
                 )
                 model.tell(configs, np.asarray(scores))
                 return model
         return None
+
+    def _model_options(self):
+        """The Bayesian strategy's switches that the level models take from this class."""
+        return {
+            "quantised_margin": self.quantised_margin,
+            "batch_rule": self.batch_rule,
+            "warp_from": self.warp_from,
+        }
 
     def fitted_attributes(self):
         if not self._observed[-1][0]:  # only after Ctrl-C or a failing last level
