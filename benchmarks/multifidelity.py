@@ -149,6 +149,14 @@ def _adaptive(task, seed, strategy="bayesian", screened=False, skip_first_full=F
         return _multi_fidelity(task, seed, strategy, "adaptive")
 
 
+def _adaptive_warp_from_2(task, seed):
+    """The adaptive schedule with ``MultiFidelityStrategy.warp_from = 2``."""
+    from skscale.strategies.multifidelity import MultiFidelityStrategy
+
+    with _switched(MultiFidelityStrategy, warp_from=2):
+        return _adaptive(task, seed)
+
+
 def _halving(task, seed):
     """sklearn's HalvingRandomSearchCV with the same levels and factor.
 
@@ -316,6 +324,10 @@ METHODS = {
         lambda t, s: _bayesian_hyperband(t, s, warp_from=2),
         "as bayesian-hyperband, but the level models learn their warping only once they "
         "have twice the initial design's results (few results per level)"),
+    "bayesian-adaptive-warp-from-2": (
+        lambda t, s: _adaptive_warp_from_2(t, s),
+        "as bayesian-adaptive, but the level models learn their warping only once they "
+        "have twice the initial design's results"),
     "bayesian-hyperband-alternate": (
         _ei_full(lambda t, s: _alternate(t, s)),
         "as bayesian-hyperband, the cycles after the first running their brackets from "
