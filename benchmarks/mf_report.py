@@ -324,23 +324,33 @@ def write(out, runs, probes, tasks, methods, full_budget, mf_budget):
          "(both Bayesian, same budget)"),
         ("random-adaptive", "random-hyperband", "Adaptive schedule against Hyperband "
          "(both random, same budget)"),
-        ("bayesian-adaptive-screened", "bayesian-adaptive", "Adaptive schedule: calibration "
-         "screening Hyperband's first rung against 6 fresh configurations (both Bayesian)"),
-        ("bayesian-adaptive-skip-full", "bayesian-adaptive", "Adaptive schedule: the first "
-         "Hyperband cycle after a trusted calibration without its full-resource bracket, "
-         "against with it (both Bayesian)"),
-        ("bayesian-hyperband", "bayesian-sh", "Default schedule: Hyperband against successive "
-         "halving (both Bayesian)"),
+        ("bayesian-hyperband", "bayesian-hyperband-warp-from-0", "Level models: warping "
+         "learned from twice the initial design's results (the default) against from the "
+         "first results (Hyperband)"),
+        ("bayesian-adaptive", "bayesian-adaptive-warp-from-0", "Level models: warping "
+         "learned from twice the initial design's results (the default) against from the "
+         "first results (adaptive schedule)"),
+        ("bayesian-adaptive-screened", "bayesian-adaptive-warp-from-0", "Adaptive schedule: "
+         "calibration screening Hyperband's first rung against 6 fresh configurations (both "
+         "Bayesian, warp_from=0)"),
+        ("bayesian-adaptive-skip-full", "bayesian-adaptive-warp-from-0", "Adaptive schedule: "
+         "the first Hyperband cycle after a trusted calibration without its full-resource "
+         "bracket, against with it (both Bayesian, warp_from=0)"),
+        ("bayesian-hyperband-warp-from-0", "bayesian-sh", "Default schedule: Hyperband against "
+         "successive halving (both Bayesian, warp_from=0)"),
         ("bayesian-hyperband", "random-hyperband", "Bayesian (BOHB-style) against random "
          "configurations (both Hyperband)"),
-        ("bayesian-hyperband-joint", "bayesian-hyperband", "Bayesian model: every level "
-         "with the resource as an input, against the highest level with enough results"),
-        ("bayesian-hyperband-alternate", "bayesian-hyperband", "Bracket order: Hyperband's "
-         "cycles after the first from the full-resource bracket down, against every cycle "
-         "from the lowest level up (both Bayesian)"),
-        ("bayesian-adaptive-alternate", "bayesian-adaptive", "Bracket order in the adaptive "
-         "schedule's Hyperband: cycles after the first from the full-resource bracket down, "
-         "against every cycle from the lowest level up (both Bayesian)"),
+        ("bayesian-hyperband-joint", "bayesian-hyperband-ei-full", "Bayesian model: every "
+         "level with the resource as an input, against the highest level with enough results "
+         "(both exploit_full=False, warp_from=0)"),
+        ("bayesian-hyperband-alternate", "bayesian-hyperband-ei-full", "Bracket order: "
+         "Hyperband's cycles after the first from the full-resource bracket down, against "
+         "every cycle from the lowest level up (both Bayesian, exploit_full=False, "
+         "warp_from=0)"),
+        ("bayesian-adaptive-alternate", "bayesian-adaptive-ei-full", "Bracket order in the "
+         "adaptive schedule's Hyperband: cycles after the first from the full-resource bracket "
+         "down, against every cycle from the lowest level up (both Bayesian, "
+         "exploit_full=False, warp_from=0)"),
         ("bayesian-hyperband", "sklearn-halving", "Bayesian Hyperband against "
          "HalvingRandomSearchCV (same budget)"),
         ("bayesian-hyperband", "optuna-hyperband", "Bayesian Hyperband against optuna's TPE "
