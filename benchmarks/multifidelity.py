@@ -106,17 +106,22 @@ def _bayesian_hyperband(task, seed, **switches):
         return _multi_fidelity(task, seed, "bayesian", "hyperband")
 
 
+def _with_switches(run, **switches):
+    """``run`` with class switches of ``MultiFidelityStrategy`` set."""
+    def wrapped(task, seed):
+        from skscale.strategies.multifidelity import MultiFidelityStrategy
+
+        with _switched(MultiFidelityStrategy, **switches):
+            return run(task, seed)
+    return wrapped
+
+
 def _ei_full(run):
     """``run`` with ``exploit_full=False``: a bracket that starts at the maximum
     takes expected-improvement proposals, as every Bayesian multi-fidelity
     search did before exploitation there became the default (the variants
     measured then keep their stored runs that way)."""
-    def wrapped(task, seed):
-        from skscale.strategies.multifidelity import MultiFidelityStrategy
-
-        with _switched(MultiFidelityStrategy, exploit_full=False):
-            return run(task, seed)
-    return wrapped
+    return _with_switches(run, exploit_full=False)
 
 
 def _warp_from_0(run):
@@ -124,12 +129,7 @@ def _warp_from_0(run):
     results (``warp_from=0``), as every Bayesian multi-fidelity search did
     before ``warp_from=2`` became the default (the variants measured then keep
     their stored runs that way)."""
-    def wrapped(task, seed):
-        from skscale.strategies.multifidelity import MultiFidelityStrategy
-
-        with _switched(MultiFidelityStrategy, warp_from=0):
-            return run(task, seed)
-    return wrapped
+    return _with_switches(run, warp_from=0)
 
 
 def _alternate(task, seed, strategy="bayesian", schedule="hyperband"):
