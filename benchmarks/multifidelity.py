@@ -333,6 +333,11 @@ METHODS = {
         _warp_from_0(lambda t, s: _adaptive(t, s)),
         "as bayesian-adaptive, but the level models learn their warping from their first "
         "results (the default before warp_from=2)"),
+    "bayesian-adaptive-2designs": (
+        _with_switches(lambda t, s: _adaptive(t, s), designs_per_model=2),
+        "as bayesian-adaptive, but a level's model proposes only once the level has twice "
+        "the initial design's number of results (the calibration's results at the maximum "
+        "then do not make that level's model propose the first bracket's configurations)"),
     "bayesian-hyperband-alternate": (
         _ei_full(lambda t, s: _alternate(t, s)),
         "as bayesian-hyperband, the cycles after the first running their brackets from "
