@@ -174,7 +174,9 @@ class MultiFidelityStrategy(Strategy):
     # fresh configurations come from its model (a benchmark switch: the higher
     # levels hold a few winners of lower ones, close together). One by
     # measurement: two or three left the first cycle's fresh full-resource
-    # evaluations as poor and ended lower where low-resource scores mislead.
+    # evaluations as poor and ended lower where low-resource scores mislead;
+    # in the adaptive schedule two (bayesian-adaptive-2designs, 40 seeds)
+    # reached the target later there (23 against 19), nothing significant.
     designs_per_model = 1
     # Whether fresh configurations of a Hyperband bracket that starts at the
     # maximum resource are the model's best predictions (``exploit``,
