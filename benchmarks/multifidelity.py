@@ -95,17 +95,6 @@ def _switched(target, **values):
             setattr(target, name, value)
 
 
-def _bayesian_hyperband(task, seed, **switches):
-    """Bayesian Hyperband with class switches of ``MultiFidelityStrategy`` set
-    for this run (``model="joint"``: the model learns from every level, the
-    resource an input; ``pending_rung=False``: the bracket's configurations
-    are not pending for the model, the behaviour before they were)."""
-    from skscale.strategies.multifidelity import MultiFidelityStrategy
-
-    with _switched(MultiFidelityStrategy, **switches):
-        return _multi_fidelity(task, seed, "bayesian", "hyperband")
-
-
 def _with_switches(run, **switches):
     """``run`` with class switches of ``MultiFidelityStrategy`` set."""
     def wrapped(task, seed):
@@ -114,6 +103,15 @@ def _with_switches(run, **switches):
         with _switched(MultiFidelityStrategy, **switches):
             return run(task, seed)
     return wrapped
+
+
+def _bayesian_hyperband(task, seed, **switches):
+    """Bayesian Hyperband with class switches of ``MultiFidelityStrategy`` set
+    for this run (``model="joint"``: the model learns from every level, the
+    resource an input; ``pending_rung=False``: the bracket's configurations
+    are not pending for the model, the behaviour before they were)."""
+    run = _with_switches(lambda t, s: _multi_fidelity(t, s, "bayesian", "hyperband"), **switches)
+    return run(task, seed)
 
 
 def _ei_full(run):

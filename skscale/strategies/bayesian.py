@@ -235,7 +235,9 @@ class BayesianStrategy(Strategy):
         len(initial design)``); before, they keep the scaled ranges as they
         are, with two hyperparameters per numeric column fewer to fit from
         few points. 0: from the first model. A benchmark switch: 2 was
-        measured in the user guide and not adopted.
+        measured in the user guide and not adopted for the plain search;
+        the multi-fidelity level models, which hold fewer results, use 2
+        (``MultiFidelityStrategy.warp_from``).
     escape_stalls : bool, default True
         Whether a search that has :func:`stalled` (its last ``STALL_AFTER``
         results each within ``STALL_SPACING`` of a known point, none of
