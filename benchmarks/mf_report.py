@@ -180,14 +180,18 @@ def adaptive_outcome(run):
     is a run of rows at one level, then a run at the maximum; the second
     level's test rescores the calibration's configurations at that level
     (a retest), or, in runs made before retests, is a calibration of its own.
+    A split calibration (``split_calibration``) is two such pairs of runs.
     """
     cost = np.asarray(run["cost"])
     starts = np.flatnonzero(np.r_[True, cost[1:] != cost[:-1]])
     runs_of = [cost[i] for i in starts]  # the level of each run of equal rows
-    if len(runs_of) > 2 and runs_of[2] == runs_of[0]:
+    split = len(runs_of) > 3 and runs_of[1] == runs_of[3] == 1 and runs_of[2] == runs_of[0]
+    end = 4 if split else 2  # the run after the first calibration
+    if len(runs_of) > end and runs_of[end] == runs_of[0]:
         return 0
-    after = cost[starts[2]:] if len(starts) > 2 else cost[:0]
-    return 1 if np.sum(after < 1) > starts[1] else 2  # starts[1]: the test's size
+    after = cost[starts[end]:] if len(starts) > end else cost[:0]
+    tested = np.sum(cost[: starts[end]] < 1) if len(starts) > end else starts[1]
+    return 1 if np.sum(after < 1) > tested else 2  # tested: the test's size
 
 
 def _outcome_line(method, runs):
@@ -336,6 +340,9 @@ def write(out, runs, probes, tasks, methods, full_budget, mf_budget):
         ("bayesian-adaptive-skip-full", "bayesian-adaptive-warp-from-0", "Adaptive schedule: "
          "the first Hyperband cycle after a trusted calibration without its full-resource "
          "bracket, against with it (both Bayesian, warp_from=0)"),
+        ("bayesian-adaptive-split-calibration", "bayesian-adaptive", "Adaptive schedule: "
+         "the first calibration split into the initial design and proposals of the maximum's "
+         "model, against 6 space-filling configurations (both Bayesian)"),
         ("bayesian-hyperband-warp-from-0", "bayesian-sh", "Default schedule: Hyperband against "
          "successive halving (both Bayesian, warp_from=0)"),
         ("bayesian-hyperband", "random-hyperband", "Bayesian (BOHB-style) against random "

@@ -336,6 +336,12 @@ METHODS = {
         "as bayesian-adaptive, but a level's model proposes only once the level has twice "
         "the initial design's number of results (the calibration's results at the maximum "
         "then do not make that level's model propose the first bracket's configurations)"),
+    "bayesian-adaptive-split-calibration": (
+        _with_switches(lambda t, s: _adaptive(t, s), split_calibration=True),
+        "as bayesian-adaptive, but the first calibration scores only the initial design's "
+        "number of Sobol configurations first, the rest of its 6 then proposed by the "
+        "maximum's model fitted on their full-resource results (judged together); no split "
+        "where the design already has 6 (hgb-max_iter, 4 ranges: runs not stored)"),
     "bayesian-hyperband-alternate": (
         _ei_full(lambda t, s: _alternate(t, s)),
         "as bayesian-hyperband, the cycles after the first running their brackets from "

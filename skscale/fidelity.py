@@ -191,7 +191,7 @@ def levels_to_test(levels, factor):
     return [i for i, r in enumerate(levels[:-1]) if r * factor**2 <= levels[-1] * 1.05]
 
 
-def adaptive_paths(levels, factor, budget, n_pairs=MIN_PAIRS):
+def adaptive_paths(levels, factor, budget, n_pairs=MIN_PAIRS, first_part=None):
     """Every plan the adaptive schedule may follow, one per outcome of its tests.
 
     Plan ``k`` is the one followed when the first ``k`` tested levels are
@@ -212,6 +212,12 @@ def adaptive_paths(levels, factor, budget, n_pairs=MIN_PAIRS):
     n_pairs : int
         Configurations a calibration bracket evaluates at the maximum (fewer
         if the budget is short).
+    first_part : int, optional
+        Split the first calibration into two brackets at the same level, of
+        ``first_part`` and of the rest of ``n_pairs`` configurations, judged
+        together (so that the second's configurations can come from a model
+        of the first's results at the maximum). No split when it leaves
+        nothing for the second.
 
     Returns
     -------
@@ -231,7 +237,8 @@ def adaptive_paths(levels, factor, budget, n_pairs=MIN_PAIRS):
         plan, left = [], budget
         for level in tested[: k + 1]:
             if plan and REUSE_CALIBRATION:
-                reused = plan[0][2]  # what the first calibration sent to the maximum
+                # What the first calibration (one or two brackets) sent to the maximum.
+                reused = sum(c for _, first, c in plan if first == tested[0] and c > 0)
                 if bracket_cost(reused, level, levels, factor, RETEST) <= left:
                     plan.append((reused, level, RETEST))
                     left -= bracket_cost(reused, level, levels, factor, RETEST)
@@ -243,7 +250,11 @@ def adaptive_paths(levels, factor, budget, n_pairs=MIN_PAIRS):
                 m -= 1
                 n = n if SCREENED_CALIBRATION else m
             if m >= 1:
-                plan.append((n, level, m))
+                if not plan and not SCREENED_CALIBRATION and first_part and 0 < first_part < m:
+                    rest = m - first_part
+                    plan += [(first_part, level, first_part), (rest, level, rest)]
+                else:
+                    plan.append((n, level, m))
                 left -= bracket_cost(n, level, levels, factor, m)
         if left >= levels[-1] or not plan:
             if k < len(tested):

@@ -136,6 +136,19 @@ def test_adaptive_paths_share_prefixes_and_spend_at_most_the_budget(n_iter):
         assert paths[-1][2:] == [(17, 3, 0)]
 
 
+def test_first_calibration_split_into_a_design_and_the_rest():
+    levels, budget = [1, 3, 9, 27], 24 * 27
+    split = adaptive_paths(levels, 3, budget, first_part=4)
+    plain = adaptive_paths(levels, 3, budget)
+    # Two brackets at the lowest level, 4 then 2 configurations; the next
+    # level retests all 6, and the rest of every plan is the same (same cost).
+    assert split[1][:3] == [(4, 0, 4), (2, 0, 2), (6, 1, RETEST)]
+    assert all(s[:2] == [(4, 0, 4), (2, 0, 2)] for s in split)
+    assert all(s[2:] == p[1:] for s, p in zip(split, plain, strict=True))
+    # Nothing left for a second bracket: no split.
+    assert adaptive_paths(levels, 3, budget, first_part=MIN_PAIRS) == plain
+
+
 def test_screened_calibrations_start_hyperbands_first_rung(monkeypatch):
     from skscale import fidelity
 

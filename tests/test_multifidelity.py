@@ -599,6 +599,44 @@ def test_adaptive_schedule_drops_levels_that_mislead(strategy):
     )
 
 
+def test_split_calibration_asks_the_maximums_model_for_the_rest(monkeypatch):
+    from scipy.stats import spearmanr
+
+    from skscale.strategies import multifidelity
+
+    strategy = multifidelity.MultiFidelityStrategy
+    monkeypatch.setattr(strategy, "split_calibration", True)
+    asked = []  # (bracket, lowest level the model may learn from) per model ask
+    model = strategy._model
+
+    def recording_model(self, n_min, lowest=None):
+        asked.append((self._brackets[0].index, lowest))
+        return model(self, n_min, lowest)
+
+    monkeypatch.setattr(strategy, "_model", recording_model)
+    search = toy_search(
+        estimator=Toy(trap=True), schedule="adaptive", strategy="bayesian", n_iter=24
+    ).fit(X_DUMMY)
+    results = search.cv_results_
+    # The initial design's 3 configurations at level 1 and at 27, then 3 more.
+    pairs = [_calibration_pairs(results, b) for b in (0, 1)]
+    assert [len(high) for _, high, _ in pairs] == [3, 3]
+    assert set(results["n_resources"][results["bracket"] <= 1]) == {1, 27}
+    # The second bracket's come from the model of the maximum (index 3) only.
+    assert (0, None) not in asked and (1, 3) in asked
+    # Judged once, on the 6 pairs together; the next level retests all 6.
+    low = pairs[0][0] + pairs[1][0]
+    high = pairs[0][1] + pairs[1][1]
+    assert search.rank_correlations_[1] == pytest.approx(spearmanr(low, high)[0])
+    assert search.rank_correlations_[1] < 0.5
+    rows = list(zip(results["params"], results["bracket"], results["iter"], strict=True))
+    sent_up = [p["x"] for p, b, it in rows if b <= 1 and it == 1]
+    assert [p["x"] for p, b, _ in rows if b == 2] == sent_up
+    assert set(results["n_resources"][results["bracket"] == 2]) == {3}
+    assert results["n_resources"].sum() <= 24 * 27
+    assert len(results["params"]) == search.n_candidates_
+
+
 def test_adaptive_schedule_is_deterministic_and_reports_progress(capsys):
     a = toy_search(estimator=Toy(trap=True), schedule="adaptive", strategy="bayesian", verbose=1)
     a.fit(X_DUMMY)
