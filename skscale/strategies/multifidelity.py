@@ -222,10 +222,9 @@ class MultiFidelityStrategy(Strategy):
         budget = n_iter * self.levels[-1]
         self._model_based = issubclass(base, BayesianStrategy)
         widest = max(sub.n_columns for sub in space.subspaces)
-        # The initial design of a level model (a plan has at least this many
-        # fresh configurations, so its size is the model's d + 2).
+        # A level model's initial design when the budget is not tiny: d + 2.
         design_size = max(initial_design_size(widest, 2 * widest + 4), len(space.subspaces))
-        split = (
+        self._split = split = (
             schedule == "adaptive"
             and self._model_based
             and self.design_calibration
@@ -343,6 +342,7 @@ class MultiFidelityStrategy(Strategy):
         bracket.tell(scores)
         if bracket.calibration and bracket.done:
             self._calibrations.append(bracket)
+            # A split calibration is judged once its second bracket is done.
             following = self.plan[bracket.index + 1 : bracket.index + 2]
             if not (following and following[0][1] == bracket.first and following[0][2] > 0):
                 self._judge(self._calibrations)
@@ -415,7 +415,7 @@ class MultiFidelityStrategy(Strategy):
                 return taken
         # A calibration's configurations after its design come from the
         # maximum's model: the level under test may mislead.
-        calibrating = bracket.calibration > 0 and self.split_calibration
+        calibrating = bracket.calibration > 0 and self._split
         lowest = len(self.levels) - 1 if calibrating else self._lowest_trusted
         model = self._model(self._n_model * self.designs_per_model, lowest)
         if self.exploit_full and model is not None and self._in_cycle_at_max(bracket):
