@@ -110,6 +110,19 @@ def test_multifidelity_reach_interval_resamples_the_runs():
     assert mf_report._fmt_interval(np.inf, np.inf) == "never"
 
 
+def test_multifidelity_reach_interval_resamples_the_target_too():
+    from benchmarks import mf_report
+
+    grid = np.arange(1.0, 5.0)
+    curves = np.array([[0.1, 0.5, 0.6, 0.7]] * 3)  # every run alike: no spread of its own
+    # The target's runs end at 0.5 or 0.7: their resampled mean lies anywhere
+    # between, so the cost to reach it ranges from 2 to 4.
+    baseline = np.array([0.5, 0.7])
+    low, high = mf_report.reach_interval(curves, grid, 0.6, n_boot=200, baseline=baseline)
+    assert (low, high) == (2.0, 4.0)
+    assert mf_report.reach_interval(curves, grid, 0.6, n_boot=50) == (3.0, 3.0)
+
+
 def test_multifidelity_runs_append_and_read_back(tmp_path):
     for seed in (0, 1, 1):
         storage.append_run(
