@@ -193,11 +193,12 @@ def adaptive_outcome(run):
     runs_of = [cost[i] for i in starts]  # the level of each run of equal rows
     split = len(runs_of) > 3 and runs_of[1] == runs_of[3] == 1 and runs_of[2] == runs_of[0]
     end = 4 if split else 2  # the run after the first calibration
-    if len(runs_of) > end and runs_of[end] == runs_of[0]:
+    if len(runs_of) <= end:
+        return 2
+    if runs_of[end] == runs_of[0]:
         return 0
-    after = cost[starts[end]:] if len(starts) > end else cost[:0]
-    tested = np.sum(cost[: starts[end]] < 1) if len(starts) > end else starts[1]
-    return 1 if np.sum(after < 1) > tested else 2  # tested: the test's size
+    tested = np.sum(cost[: starts[end]] < 1)  # the calibration's rows below the maximum
+    return 1 if np.sum(cost[starts[end] :] < 1) > tested else 2
 
 
 def _outcome_line(method, runs):
